@@ -1,0 +1,73 @@
+/* session.h: one call, as an application sees and drives it.
+ *
+ * Thread model: a session's events are delivered one at a time, in order,
+ * on a session worker thread (see app.h).  The control functions below may
+ * be called from that handler (or any thread); they never block on the
+ * network: signalling work is handed to the signalling thread, media work
+ * to the call's media thread.
+ *
+ * Life cycle of an incoming call:
+ *   SEMS_EV_INVITE        offer received, 100 sent.  Call sems_session_accept()
+ *                         to answer 200 with the negotiated SDP, or
+ *                         sems_session_reply() with a final error code.
+ *   (handler returns)     if accepted, media starts: RTP flows, the playlist
+ *                         plays.
+ *   SEMS_EV_ACK, SEMS_EV_AUDIO_QUEUE_EMPTY, SEMS_EV_SIP_REQUEST, ...
+ *   SEMS_EV_BYE / SEMS_EV_CANCEL   the caller ended the call.
+ *
+ * A session ends when the application calls sems_session_stop(), or when
+ * its dialog is over (BYE sent or received, CANCEL, final error reply) and
+ * the running handler has returned.  If it is stopped while the dialog is
+ * still up, the core ends the dialog (BYE, or 500 before an answer) so no
+ * caller is left hanging.
+ */
+#ifndef SEMS_SESSION_H
+#define SEMS_SESSION_H
+
+#include <stdbool.h>
+#include <sems/sip.h>
+
+struct sems_session;
+struct sems_audio;
+
+enum sems_event_type {
+	SEMS_EV_INVITE,            /* req: the initial INVITE               */
+	SEMS_EV_ACK,               /* req: ACK for our 2xx (if seen)         */
+	SEMS_EV_BYE,               /* req: the remote party hung up          */
+	SEMS_EV_CANCEL,            /* req: CANCEL before answer              */
+	SEMS_EV_SIP_REQUEST,       /* req: other in-dialog request           */
+	SEMS_EV_SIP_REPLY,         /* req + reply: reply to our request      */
+	SEMS_EV_AUDIO_QUEUE_EMPTY, /* the playlist ran empty                 */
+	SEMS_EV_RTP_TIMEOUT,       /* no RTP for dead_rtp_time seconds       */
+	SEMS_EV_SHUTDOWN,          /* the server is stopping                 */
+};
+
+struct sems_event {
+	enum sems_event_type type;
+	const struct sems_sip_request *req;   /* or NULL */
+	const struct sems_sip_reply *reply;   /* or NULL */
+};
+
+/* Identity and state */
+const char *sems_session_id(const struct sems_session *s); /* = local tag */
+const char *sems_session_app_name(const struct sems_session *s);
+const struct sems_sip_request *sems_session_invite(const struct sems_session *s);
+/* Fills *dlg with a consistent copy; its strings live as long as s. */
+void sems_session_dialog(const struct sems_session *s, struct sems_dialog *dlg);
+
+/* Signalling */
+int  sems_session_accept(struct sems_session *s);         /* 200 + SDP     */
+int  sems_session_reply(struct sems_session *s, unsigned code,
+			const char *reason, const char *hdrs); /* to the INVITE */
+int  sems_session_bye(struct sems_session *s, const char *hdrs);
+void sems_session_stop(struct sems_session *s);
+bool sems_session_stopped(const struct sems_session *s);
+
+/* Media: the playlist.  Items play in order; `play` may be NULL (record
+ * only) and `record` is NULL until recording exists. */
+int  sems_session_enqueue(struct sems_session *s, struct sems_audio *play,
+			  struct sems_audio *record);
+void sems_session_flush(struct sems_session *s);
+bool sems_session_queue_empty(struct sems_session *s);
+
+#endif

@@ -1,0 +1,58 @@
+/* core_config.h: the settings of sems.conf, checked and typed.
+ *
+ *   sip_ip=127.0.0.1            address for SIP (and default for media)
+ *   sip_port=5060
+ *   media_ip=                   default: sip_ip
+ *   rtp_low_port=10000          even ports from low to high are used
+ *   rtp_high_port=60000
+ *   plugin_path=/usr/local/lib/sems/plug-in
+ *   load_plugins=ivr            ';'-separated; empty: every *.so
+ *   plugin_config_path=/usr/local/etc/sems/etc
+ *   application=$(ruri.user)    or $(apphdr), $(ruri.param), fixed name
+ *   loglevel=2                  0 error .. 3 debug
+ *   stderr=no                   log to stderr (else syslog)
+ *   fork=yes                    daemonize (-E forces no)
+ *   session_processor_threads=4
+ *   media_processor_threads=    default: number of cores
+ *   dead_rtp_time=300           seconds without RTP before RTP timeout; 0 off
+ *   signature=SEMS-C            Server/User-Agent header
+ *   socket_name=                unix socket for Kamailio's t_write_unix
+ *   ser_socket_name=            Kamailio's jsonrpcs datagram socket
+ *   reply_socket_name=          our socket for Kamailio's RPC replies
+ */
+#ifndef CORE_CORE_CONFIG_H
+#define CORE_CORE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct core_config {
+	char sip_ip[64];
+	unsigned sip_port;
+	char media_ip[64];
+	unsigned rtp_low_port, rtp_high_port;
+	char plugin_path[512];
+	char load_plugins[512];
+	char plugin_config_path[512];
+	char application[128];
+	unsigned loglevel;
+	bool log_stderr;
+	bool daemonize;
+	unsigned session_threads;
+	unsigned media_threads;
+	unsigned dead_rtp_time;
+	char signature[128];
+	char socket_name[108];
+	char ser_socket_name[108];
+	char reply_socket_name[108];
+};
+
+extern struct core_config core_cfg;   /* the running server's settings */
+
+void core_config_defaults(struct core_config *cfg);
+/* Reads and checks `path` into cfg (defaults first).  On error returns an
+ * errno value and writes "file:line: what is wrong" to errbuf. */
+int core_config_load(struct core_config *cfg, const char *path,
+		     char *errbuf, size_t errlen);
+
+#endif

@@ -1,0 +1,83 @@
+/* incoming_call.c: a new INVITE becomes a session (both signalling fronts). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sems/log.h>
+#include "app_registry.h"
+#include "core_config.h"
+#include "incoming_call.h"
+#include "media/rtp_stream.h"
+#include "media/sdp_negotiate.h"
+#include "session_internal.h"
+#include "sip_request.h"
+
+static int call_fail(struct call_error *err, unsigned code, const char *reason,
+		     int errnum)
+{
+	err->code = code;
+	snprintf(err->reason, sizeof(err->reason), "%s", reason);
+	return errnum;
+}
+
+/* RTP socket and SDP answer for the offer in the INVITE. */
+static int session_setup_media(struct sems_session *s, const char *offer,
+			       struct call_error *err)
+{
+	struct media_params params;
+	int e = rtp_stream_alloc(&s->rtp, s, core_cfg.media_ip);
+	if (e) {
+		SEMS_ERROR("call %s: no RTP port: %s", s->dlg.callid, strerror(e));
+		return call_fail(err, 503, "Service Unavailable", e);
+	}
+	e = sdp_negotiate(offer, core_cfg.media_ip, rtp_stream_local_port(s->rtp),
+			  &s->sdp_answer, &params);
+	if (e == ENOTSUP) {
+		SEMS_INFO("call %s: no codec in common with the offer", s->dlg.callid);
+		return call_fail(err, 488, "Not Acceptable Here", e);
+	}
+	if (e) {
+		SEMS_INFO("call %s: unusable SDP offer: %s", s->dlg.callid, strerror(e));
+		return call_fail(err, 488, "Not Acceptable Here (bad SDP)", e);
+	}
+	rtp_stream_set_params(s->rtp, &params);
+	return 0;
+}
+
+int incoming_call_start(const char *app_name,
+			const struct sems_sip_request *invite,
+			const struct signalling_ops *ops, void *sig,
+			struct sems_session **sp, struct call_error *err)
+{
+	struct sems_session *s = NULL;
+	const struct app *app = app_find(app_name);
+	int e;
+
+	memset(err, 0, sizeof(*err));
+	if (!app) {
+		SEMS_INFO("call %s: unknown application '%.80s'", invite->callid,
+			  app_name);
+		return call_fail(err, 404, "Not Found (unknown application)", ENOENT);
+	}
+	struct sems_sip_request *copy = sip_request_dup(invite);
+	if (!copy)
+		return call_fail(err, 500, "Server Internal Error", ENOMEM);
+	e = session_alloc(&s, app, copy, ops, sig);
+	if (e) {
+		free(copy);
+		return call_fail(err, 500, "Server Internal Error", e);
+	}
+	e = session_setup_media(s, invite->body, err);
+	if (!e)
+		e = session_post_event(s, SEMS_EV_INVITE, invite, NULL);
+	if (e) {
+		if (!err->code)
+			call_fail(err, 500, "Server Internal Error", e);
+		s->sig = NULL;   /* the front replies itself */
+		session_deref(s);
+		return e;
+	}
+	SEMS_INFO("call %s: running application '%s'", invite->callid, app->name);
+	*sp = s;
+	return 0;
+}

@@ -1,0 +1,191 @@
+/* main.c: the `sems` binary: command line, start-up order, shutdown.
+ *
+ * Start-up: config, (fork), media threads, session workers, plug-ins,
+ * then the signalling fronts; the main thread then runs libre's loop as
+ * the signalling thread until SIGINT/SIGTERM.  Shutdown asks every session
+ * to end (SEMS_EV_SHUTDOWN) and keeps the loop running a short while so
+ * their BYEs go out.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <re.h>
+#include <sems/log.h>
+#include "core_config.h"
+#include "log_internal.h"
+#include "media/rtp_stream.h"
+#include "plugin_loader.h"
+#include "session_internal.h"
+#include "signalling.h"
+#include "sip/sip_front.h"
+#include "worker_pool.h"
+
+#define SEMS_VERSION "0.1.0"
+#define DEFAULT_CONFIG "/usr/local/etc/sems/sems.conf"
+#define SHUTDOWN_GRACE_MS 3000
+
+struct options {
+	const char *config_file;
+	const char *pid_file;
+	int debug_level;           /* -1: from the config */
+	bool foreground;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: sems [-f FILE] [-E] [-D LEVEL] [-P PIDFILE] [-v] [-h]\n"
+		"  -f FILE     configuration file (default %s)\n"
+		"  -E          stay in the foreground and log to stderr\n"
+		"  -D LEVEL    log level 0 (errors) .. 3 (debug)\n"
+		"  -P PIDFILE  write the process id to PIDFILE\n"
+		"  -v          print the version and exit\n"
+		"  -h          this help\n", DEFAULT_CONFIG);
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	int c;
+	*o = (struct options){ DEFAULT_CONFIG, NULL, -1, false };
+	while ((c = getopt(argc, argv, "f:ED:P:vh")) != -1) {
+		switch (c) {
+		case 'f': o->config_file = optarg; break;
+		case 'E': o->foreground = true; break;
+		case 'P': o->pid_file = optarg; break;
+		case 'D':
+			if (optarg[0] < '0' || optarg[0] > '3' || optarg[1]) {
+				fprintf(stderr, "sems: -D takes a level from 0 to 3\n");
+				return 2;
+			}
+			o->debug_level = optarg[0] - '0';
+			break;
+		case 'v': printf("sems %s\n", SEMS_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+	return -1;
+}
+
+static int write_pid_file(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		SEMS_ERROR("cannot write pid file %s: %s", path, strerror(errno));
+		return errno;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	fclose(f);
+	return 0;
+}
+
+static struct tmr shutdown_tmr;
+static unsigned shutdown_waited_ms;
+
+static void shutdown_poll(void *arg)
+{
+	(void)arg;
+	shutdown_waited_ms += 50;
+	if (session_count() == 0 || shutdown_waited_ms >= SHUTDOWN_GRACE_MS) {
+		re_cancel();
+		return;
+	}
+	tmr_start(&shutdown_tmr, 50, shutdown_poll, NULL);
+}
+
+static void on_signal(int sig)
+{
+	static bool stopping;
+	if (stopping) {
+		re_cancel();
+		return;
+	}
+	stopping = true;
+	SEMS_INFO("signal %d: shutting down (%u sessions)", sig, session_count());
+	session_shutdown_all();
+	tmr_start(&shutdown_tmr, 50, shutdown_poll, NULL);
+}
+
+static int start_services(void)
+{
+	int err = signalling_init();
+	if (!err)
+		err = media_start(core_cfg.media_threads, core_cfg.rtp_low_port,
+				  core_cfg.rtp_high_port, core_cfg.dead_rtp_time);
+	if (!err)
+		err = worker_pool_start(core_cfg.session_threads);
+	if (!err)
+		err = plugin_load_all(core_cfg.plugin_path, core_cfg.load_plugins,
+				      core_cfg.plugin_config_path);
+	if (!err)
+		err = sip_front_start(core_cfg.sip_ip, core_cfg.sip_port,
+				      core_cfg.signature);
+	return err;
+}
+
+static void stop_services(void)
+{
+	sip_front_stop();
+	worker_pool_stop();
+	media_stop();
+	plugin_close_all();
+	signalling_close();
+}
+
+int main(int argc, char **argv)
+{
+	struct options opt;
+	char errbuf[512];
+	int rc = parse_options(argc, argv, &opt);
+	if (rc >= 0)
+		return rc;
+
+	if (core_config_load(&core_cfg, opt.config_file, errbuf, sizeof(errbuf))) {
+		fprintf(stderr, "sems: %s\n", errbuf);
+		return 1;
+	}
+	if (opt.debug_level >= 0)
+		core_cfg.loglevel = (unsigned)opt.debug_level;
+	if (opt.foreground) {
+		core_cfg.daemonize = false;
+		core_cfg.log_stderr = true;
+	}
+	log_setup((int)core_cfg.loglevel, core_cfg.log_stderr);
+
+	/* fork before any thread exists */
+	if (core_cfg.daemonize && daemon(0, 0)) {
+		fprintf(stderr, "sems: cannot daemonize: %s\n", strerror(errno));
+		return 1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (opt.pid_file && write_pid_file(opt.pid_file))
+		return 1;
+	if (libre_init()) {
+		SEMS_ERROR("cannot initialise libre");
+		return 1;
+	}
+
+	int err = start_services();
+	if (!err) {
+		SEMS_INFO("sems %s ready: SIP on %s:%u, RTP %u-%u on %s", SEMS_VERSION,
+			  core_cfg.sip_ip, core_cfg.sip_port, core_cfg.rtp_low_port,
+			  core_cfg.rtp_high_port, core_cfg.media_ip);
+		err = re_main(on_signal);
+	}
+	tmr_cancel(&shutdown_tmr);
+	stop_services();
+	libre_close();
+	if (opt.pid_file)
+		unlink(opt.pid_file);
+	SEMS_INFO("sems stopped");
+	return err ? 1 : 0;
+}

@@ -1,0 +1,45 @@
+/* rtp_stream.h: the RTP side of one call.
+ *
+ * A stream owns its UDP socket (an even port from the configured range)
+ * and its playlist.  Once started it belongs to one media thread, which
+ * every 20 ms reads what arrived, takes 160 samples from the playlist
+ * (silence when it is empty), encodes and sends one packet.  The media
+ * thread never blocks and never takes the Python GIL.
+ *
+ * Playlist calls come from session workers; they take the stream's short
+ * lock, which the media thread holds only while it copies one frame.
+ */
+#ifndef CORE_RTP_STREAM_H
+#define CORE_RTP_STREAM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct rtp_stream;
+struct sems_session;
+struct sems_audio;
+struct media_params;
+
+/* Binds a socket on media_ip (signalling thread).  Returns 0, or EADDRINUSE
+ * when the port range is exhausted. */
+int  rtp_stream_alloc(struct rtp_stream **rsp, struct sems_session *s,
+		      const char *media_ip);
+uint16_t rtp_stream_local_port(const struct rtp_stream *rs);
+void rtp_stream_set_params(struct rtp_stream *rs, const struct media_params *p);
+/* Hands the stream to a media thread (idempotent). */
+void rtp_stream_start(struct rtp_stream *rs);
+/* Detaches from the media thread and releases the caller's reference;
+ * the socket is closed once the media thread has let go of it. */
+void rtp_stream_release(struct rtp_stream *rs);
+
+int  rtp_stream_enqueue(struct rtp_stream *rs, struct sems_audio *play,
+			struct sems_audio *record);
+void rtp_stream_flush(struct rtp_stream *rs);
+bool rtp_stream_queue_empty(struct rtp_stream *rs);
+
+/* Media threads (media_processor_threads of them) */
+int  media_start(unsigned nthreads, unsigned rtp_low, unsigned rtp_high,
+		 unsigned dead_rtp_time);
+void media_stop(void);
+
+#endif

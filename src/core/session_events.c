@@ -1,0 +1,195 @@
+/* session_events.c: a session's event queue and its life on the workers.
+ *
+ * Events are appended under q_lock by any thread; the first one schedules
+ * the session on the worker pool.  session_run() (a worker) delivers them
+ * in order and, after each, checks whether the session is over: stopped by
+ * the application, or its dialog ended.  Ending frees the application
+ * state, detaches media and lets the signalling front drop its link; the
+ * memory goes when the last reference does.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sems/log.h>
+#include "app_registry.h"
+#include "media/rtp_stream.h"
+#include "session_internal.h"
+#include "signalling.h"
+#include "sip_request.h"
+#include "worker_pool.h"
+
+/* Internal: wakes the worker to re-check the end condition. */
+#define SESSION_EV_CHECK ((enum sems_event_type)-1)
+
+struct session_event {
+	enum sems_event_type type;
+	struct sems_sip_request *req;
+	struct sems_sip_reply *reply;
+	struct session_event *next;
+};
+
+static void event_free(struct session_event *ev)
+{
+	free(ev->req);
+	free(ev->reply);
+	free(ev);
+}
+
+void session_events_free(struct sems_session *s)
+{
+	struct session_event *ev = s->q_head;
+	while (ev) {
+		struct session_event *next = ev->next;
+		event_free(ev);
+		ev = next;
+	}
+	s->q_head = s->q_tail = NULL;
+}
+
+int session_post_event(struct sems_session *s, enum sems_event_type type,
+		       const struct sems_sip_request *req,
+		       const struct sems_sip_reply *reply)
+{
+	struct session_event *ev = calloc(1, sizeof(*ev));
+	if (!ev)
+		return ENOMEM;
+	ev->type = type;
+	ev->req = req ? sip_request_dup(req) : NULL;
+	ev->reply = reply ? sip_reply_dup(reply) : NULL;
+	if ((req && !ev->req) || (reply && !ev->reply)) {
+		event_free(ev);
+		return ENOMEM;
+	}
+
+	bool schedule = false;
+	pthread_mutex_lock(&s->q_lock);
+	if (s->ended) {
+		pthread_mutex_unlock(&s->q_lock);
+		event_free(ev);
+		return 0;
+	}
+	if (s->q_tail)
+		s->q_tail->next = ev;
+	else
+		s->q_head = ev;
+	s->q_tail = ev;
+	if (!s->scheduled) {
+		s->scheduled = true;
+		schedule = true;
+	}
+	pthread_mutex_unlock(&s->q_lock);
+
+	if (schedule)
+		worker_pool_schedule(session_ref(s));
+	return 0;
+}
+
+void session_mark_dialog_over(struct sems_session *s)
+{
+	if (atomic_exchange(&s->dialog_over, true))
+		return;
+	session_set_status(s, SEMS_DLG_DISCONNECTED);
+	session_post_event(s, SESSION_EV_CHECK, NULL, NULL);
+}
+
+/* Signalling thread: the front forgets the session. */
+static void session_release_signalling(void *arg)
+{
+	struct sems_session *s = arg;
+	if (s->sig_ops && s->sig)
+		s->sig_ops->release(s->sig);
+	s->sig = NULL;
+	session_deref(s);
+}
+
+/* Ends the dialog if the application left it up, so no caller hangs. */
+static void session_close_dialog(struct sems_session *s)
+{
+	if (atomic_load(&s->dialog_over))
+		return;
+	if (atomic_load(&s->accepted))
+		sems_session_bye(s, "");
+	else if (!atomic_load(&s->final_replied))
+		sems_session_reply(s, 500, "Server Internal Error", "");
+}
+
+static void session_end(struct sems_session *s)
+{
+	SEMS_DBG("session %s (%s) ends", s->local_tag, s->dlg.callid);
+	session_close_dialog(s);
+	if (s->app_created && s->app->ops->session_free)
+		s->app->ops->session_free(s->app_state);
+	s->app_state = NULL;
+
+	pthread_mutex_lock(&s->q_lock);
+	s->ended = true;
+	pthread_mutex_unlock(&s->q_lock);
+
+	session_table_remove(s);
+	if (s->rtp) {
+		rtp_stream_release(s->rtp);
+		s->rtp = NULL;
+	}
+	if (signalling_call(session_release_signalling, session_ref(s)))
+		session_deref(s);   /* the front's link then goes at shutdown */
+}
+
+static bool session_app_create(struct sems_session *s)
+{
+	int err = s->app->ops->session_new(s->app->arg, s, &s->app_state);
+	if (err) {
+		SEMS_ERROR("application '%s' could not start a session: %s",
+			   s->app->name, strerror(err));
+		sems_session_reply(s, 500, "Server Internal Error", "");
+		return false;
+	}
+	s->app_created = true;
+	return true;
+}
+
+static void session_dispatch(struct sems_session *s, struct session_event *ev)
+{
+	if (!s->app_created && !session_app_create(s)) {
+		atomic_store(&s->stop_requested, true);
+		return;
+	}
+	if (ev->type != SESSION_EV_CHECK) {
+		struct sems_event pub = { ev->type, ev->req, ev->reply };
+		s->app->ops->session_event(s->app_state, s, &pub);
+	}
+	/* media starts once the handler that accepted the call returned */
+	if (atomic_load(&s->accepted) && !s->media_started && s->rtp &&
+	    !atomic_load(&s->dialog_over)) {
+		rtp_stream_start(s->rtp);
+		s->media_started = true;
+	}
+}
+
+static struct session_event *session_next_event(struct sems_session *s)
+{
+	pthread_mutex_lock(&s->q_lock);
+	struct session_event *ev = s->q_head;
+	if (ev) {
+		s->q_head = ev->next;
+		if (!s->q_head)
+			s->q_tail = NULL;
+	} else {
+		s->scheduled = false;
+	}
+	pthread_mutex_unlock(&s->q_lock);
+	return ev;
+}
+
+void session_run(struct sems_session *s)
+{
+	struct session_event *ev;
+	while ((ev = session_next_event(s))) {
+		if (!s->ended) {
+			session_dispatch(s, ev);
+			if (atomic_load(&s->stop_requested) ||
+			    atomic_load(&s->dialog_over))
+				session_end(s);
+		}
+		event_free(ev);
+	}
+}

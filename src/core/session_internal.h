@@ -1,0 +1,110 @@
+/* session_internal.h: the session object as the core sees it.
+ *
+ * A session is shared by three kinds of threads, each owning a part:
+ *  - the signalling thread (libre loop): `sig`/`sig_ops`, dialog updates;
+ *  - one session worker at a time: the application state and its events;
+ *  - one media thread: `rtp` (see media/rtp_stream.h).
+ * The object itself lives until the last reference goes (atomic refs);
+ * each owner above holds one.  Dialog fields change under `dlg_lock`.
+ */
+#ifndef CORE_SESSION_INTERNAL_H
+#define CORE_SESSION_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <sems/session.h>
+
+struct app;
+struct rtp_stream;
+struct session_event;
+
+/* What a signalling front (sip/ or ser/) implements.  Every function is
+ * called on the signalling thread only, with the front's own `sig`. */
+struct signalling_ops {
+	const char *name;                                   /* "sip", "ser" */
+	int  (*answer)(void *sig, const char *sdp);         /* 200 + body  */
+	int  (*reply)(void *sig, unsigned code, const char *reason,
+		      const char *hdrs);                    /* final reply */
+	int  (*bye)(void *sig, const char *hdrs);
+	/* The session is over: the front frees its per-call state and drops
+	 * the session reference it got from incoming_call_start(). */
+	void (*release)(void *sig);
+};
+
+/* Owned dialog strings; the public struct sems_dialog points into these. */
+struct dialog_state {
+	char *user, *domain, *local_uri, *remote_uri, *callid;
+	char *remote_tag, *local_tag, *remote_party, *local_party;
+	char *route, *outbound_proxy;
+	unsigned cseq;
+	enum sems_dialog_status status;
+};
+
+struct sems_session {
+	atomic_int refs;
+	char local_tag[24];
+	const struct app *app;
+	void *app_state;
+	struct sems_sip_request *invite;        /* owned */
+
+	pthread_mutex_t dlg_lock;
+	struct dialog_state dlg;
+
+	/* signalling thread only */
+	const struct signalling_ops *sig_ops;
+	void *sig;
+	char *sdp_answer;                        /* negotiated at INVITE */
+
+	struct rtp_stream *rtp;                  /* NULL: no media */
+
+	/* event queue, under q_lock */
+	pthread_mutex_t q_lock;
+	struct session_event *q_head, *q_tail;
+	bool scheduled;          /* in the worker run queue or running  */
+	struct sems_session *run_next;
+
+	/* set by any thread, read by the worker */
+	atomic_bool accepted;       /* 200 requested                      */
+	atomic_bool final_replied;  /* a final reply was sent to INVITE  */
+	atomic_bool dialog_over;    /* BYE sent/received, CANCEL, error   */
+	atomic_bool stop_requested;
+	bool media_started;         /* worker only */
+	bool app_created;           /* worker only */
+	bool ended;                 /* worker only */
+};
+
+/* Creation, on the signalling thread: takes ownership of `invite`.  The
+ * session starts with one reference, the caller's. */
+int  session_alloc(struct sems_session **sp, const struct app *app,
+		   struct sems_sip_request *invite,
+		   const struct signalling_ops *ops, void *sig);
+struct sems_session *session_ref(struct sems_session *s);
+void session_deref(struct sems_session *s);
+
+/* Hands a copy of the request/reply to the session's queue; the event runs
+ * on a worker.  Any thread.  req and reply may be NULL. */
+int  session_post_event(struct sems_session *s, enum sems_event_type type,
+			const struct sems_sip_request *req,
+			const struct sems_sip_reply *reply);
+
+/* Dialog updates from the fronts (signalling thread). */
+void session_set_status(struct sems_session *s, enum sems_dialog_status st);
+void session_mark_dialog_over(struct sems_session *s);
+
+/* The table of live sessions, for requests inside a dialog.  Returns a
+ * new reference, or NULL.  local_tag is our tag (To tag of requests from
+ * the caller); session_find_remote matches the caller's From tag instead,
+ * for CANCEL, which carries no To tag. */
+struct sems_session *session_find(const char *callid, const char *local_tag);
+struct sems_session *session_find_remote(const char *callid,
+					 const char *remote_tag);
+
+/* Takes s out of the table (idempotent): later requests get 481. */
+void session_table_remove(struct sems_session *s);
+
+/* Number of live sessions; SEMS_EV_SHUTDOWN to each of them. */
+unsigned session_count(void);
+void session_shutdown_all(void);
+
+#endif

@@ -1,0 +1,81 @@
+/* ivr.h: what the files of the ivr plug-in share.
+ *
+ * ivr.so embeds CPython.  ivr_plugin.c starts the interpreter, ivr_scripts.c
+ * preloads the scripts, ivr_module.c is the built-in module `ivr`, one
+ * ivr_TYPE.c file per Python type, and ivr_call.c drives one IvrDialog
+ * instance per call from the session events.  Every function below needs the
+ * GIL unless it says otherwise.
+ */
+#ifndef IVR_H
+#define IVR_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdbool.h>
+#include <sems/app.h>
+#include <sems/session.h>
+#include <sems/sip.h>
+
+struct sems_audio;
+
+/* ivr_module.c: the module `ivr` */
+PyObject *PyInit_ivr(void);
+extern PyObject *ivr_module;           /* borrowed from sys.modules */
+extern PyObject *ivr_semserror;        /* the exception class */
+void ivr_log_python(int level, const char *msg);  /* "Ivr-Python: msg" */
+/* Logs the pending exception with its traceback and clears it. */
+void ivr_log_exception(const char *context);
+/* Logs exception object `exc` (not the pending one) with its traceback. */
+void ivr_log_exception_obj(PyObject *exc, const char *context);
+
+/* One type per file; each ivr_X_type_add() creates the type from its spec
+ * and adds it to the module. */
+int ivr_dialog_type_add(PyObject *m);
+int ivr_audio_file_type_add(PyObject *m);
+int ivr_sip_dialog_type_add(PyObject *m);
+int ivr_sip_request_type_add(PyObject *m);
+int ivr_sip_reply_type_add(PyObject *m);
+
+/* ivr_dialog.c: IvrDialogBase, the base of every script's IvrDialog. */
+extern PyTypeObject *ivr_dialog_type;
+typedef struct {
+	PyObject_HEAD
+	struct sems_session *session;   /* NULL: not bound to a call */
+	PyObject *invite_req;           /* IvrSipRequest, made on first use */
+	bool answered;                  /* sems_session_accept() done */
+} IvrDialogObject;
+/* Creates an instance of `cls` bound to `s`: the session is bound before
+ * the script's __init__ runs.  New reference, or NULL with an exception. */
+PyObject *ivr_dialog_create(PyObject *cls, struct sems_session *s);
+void ivr_dialog_unbind(PyObject *dialog);
+
+/* ivr_audio_file.c */
+extern PyTypeObject *ivr_audio_file_type;
+/* The open file of an IvrAudioFile (borrowed), or NULL with an exception. */
+struct sems_audio *ivr_audio_file_get(PyObject *obj);
+
+/* ivr_sip_*.c: snapshots, new references, or NULL with an exception. */
+PyObject *ivr_sip_dialog_new(const struct sems_dialog *dlg);
+PyObject *ivr_sip_request_new(const struct sems_sip_request *req);
+PyObject *ivr_sip_reply_new(const struct sems_sip_reply *reply);
+
+/* ivr_snapshot.c: the SIP types are C structs of strings copied into
+ * Python objects; a table maps each C field to its object slot. */
+struct ivr_field {
+	size_t c_offset;    /* of the const char * in the C struct */
+	size_t py_offset;   /* of the PyObject * in the Python object */
+};
+int ivr_snapshot_fill(PyObject *self, const void *cstruct,
+		      const struct ivr_field *fields, size_t n);
+void ivr_snapshot_clear(PyObject *self, const struct ivr_field *fields,
+			size_t n);
+
+/* ivr_scripts.c: the preloaded scripts. */
+int ivr_scripts_load(const char *script_path, const char *config_dir);
+void ivr_scripts_unload(void);
+
+/* ivr_call.c: the application ops every script is registered with; the
+ * `arg` given to sems_app_register is the script's IvrDialog class. */
+extern const struct sems_app_ops ivr_call_ops;
+
+#endif

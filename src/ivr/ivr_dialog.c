@@ -1,0 +1,273 @@
+/* ivr_dialog.c: type IvrDialogBase, the Python face of one call.
+ *
+ * Scripts subclass it as IvrDialog.  The server creates one instance per
+ * call (ivr_dialog_create) bound to its struct sems_session; the binding
+ * is dropped when the session ends (ivr_dialog_unbind), so an instance a
+ * script kept, or one it made by hand, raises RuntimeError instead of
+ * touching a call that is gone.
+ */
+#include "ivr.h"   /* Python.h comes first */
+#include <errno.h>
+#include <string.h>
+#include <sems/audio.h>
+
+PyTypeObject *ivr_dialog_type;
+
+/* Set while ivr_dialog_create() calls the class: tp_new binds the first
+ * instance made to it, so __init__ already sees a live call.  Guarded by
+ * the GIL. */
+static struct sems_session *binding_session;
+
+PyObject *ivr_dialog_create(PyObject *cls, struct sems_session *s)
+{
+	PyObject *dlg;
+
+	binding_session = s;
+	dlg = PyObject_CallNoArgs(cls);
+	binding_session = NULL;
+	if (dlg && !PyObject_TypeCheck(dlg, ivr_dialog_type)) {
+		PyErr_Format(PyExc_TypeError,
+			     "IvrDialog() returned %.100s, not an IvrDialogBase",
+			     Py_TYPE(dlg)->tp_name);
+		Py_CLEAR(dlg);
+	}
+	if (dlg && ((IvrDialogObject *)dlg)->session != s) {
+		PyErr_SetString(PyExc_TypeError,
+				"IvrDialog.__new__ did not call IvrDialogBase.__new__");
+		Py_CLEAR(dlg);
+	}
+	return dlg;
+}
+
+void ivr_dialog_unbind(PyObject *dialog)
+{
+	((IvrDialogObject *)dialog)->session = NULL;
+}
+
+static PyObject *dialog_new(PyTypeObject *type, PyObject *Py_UNUSED(args),
+			    PyObject *Py_UNUSED(kwds))
+{
+	IvrDialogObject *self = (IvrDialogObject *)type->tp_alloc(type, 0);
+
+	if (!self)
+		return NULL;
+	self->session = binding_session;
+	binding_session = NULL;
+	return (PyObject *)self;
+}
+
+static void dialog_dealloc(IvrDialogObject *self)
+{
+	PyTypeObject *tp = Py_TYPE(self);
+
+	Py_CLEAR(self->invite_req);
+	tp->tp_free((PyObject *)self);
+	Py_DECREF(tp);
+}
+
+/* The bound session, or NULL with RuntimeError. */
+static struct sems_session *bound(IvrDialogObject *self, const char *method)
+{
+	if (!self->session)
+		PyErr_Format(PyExc_RuntimeError,
+			     "IvrDialogBase.%s: this dialog is not attached to "
+			     "a call (only the instance the server creates for "
+			     "a call, while the call lasts, can control it)",
+			     method);
+	return self->session;
+}
+
+/* play/record items: None or an open IvrAudioFile. */
+static int audio_arg(PyObject *obj, const char *what, struct sems_audio **ap)
+{
+	*ap = NULL;
+	if (obj == Py_None)
+		return 0;
+	if (!PyObject_TypeCheck(obj, ivr_audio_file_type)) {
+		PyErr_Format(PyExc_TypeError,
+			     "IvrDialogBase.enqueue: %s must be an IvrAudioFile "
+			     "or None, not %.100s", what, Py_TYPE(obj)->tp_name);
+		return -1;
+	}
+	*ap = ivr_audio_file_get(obj);
+	return *ap ? 0 : -1;
+}
+
+PyDoc_STRVAR(enqueue_doc,
+"enqueue(play, record)\n--\n\n"
+"Append to the call's playlist: `play` (an IvrAudioFile, rewound first, or\n"
+"None) and `record` (an IvrAudioFile opened with AUDIO_WRITE, or None).\n"
+"Items play in order; onEmptyQueue() runs when the playlist ran empty.");
+
+static PyObject *dialog_enqueue(IvrDialogObject *self, PyObject *args)
+{
+	PyObject *play, *record = Py_None;
+	struct sems_audio *pa, *ra;
+	struct sems_session *s;
+	int err;
+
+	if (!PyArg_ParseTuple(args, "O|O:enqueue", &play, &record))
+		return NULL;
+	if (!(s = bound(self, "enqueue")) || audio_arg(play, "play", &pa) < 0 ||
+	    audio_arg(record, "record", &ra) < 0)
+		return NULL;
+	if (pa)
+		sems_audio_rewind(pa, 0);
+	err = sems_session_enqueue(s, pa, ra);
+	if (err) {
+		PyErr_Format(PyExc_RuntimeError, "IvrDialogBase.enqueue: %s",
+			     strerror(err));
+		return NULL;
+	}
+	Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(flush_doc,
+"flush()\n--\n\nEmpty the playlist (stops what is playing).");
+
+static PyObject *dialog_flush(IvrDialogObject *self, PyObject *Py_UNUSED(a))
+{
+	struct sems_session *s = bound(self, "flush");
+
+	if (!s)
+		return NULL;
+	sems_session_flush(s);
+	Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(queue_is_empty_doc,
+"queueIsEmpty()\n--\n\nTrue when the playlist is empty.");
+
+static PyObject *dialog_queue_is_empty(IvrDialogObject *self,
+				       PyObject *Py_UNUSED(a))
+{
+	struct sems_session *s = bound(self, "queueIsEmpty");
+
+	if (!s)
+		return NULL;
+	return PyBool_FromLong(sems_session_queue_empty(s));
+}
+
+PyDoc_STRVAR(bye_doc,
+"bye(hdrs=\"\")\n--\n\n"
+"End the dialog: BYE once answered (extra headers `hdrs`, CRLF lines).\n"
+"As in SEMS this does not end the session: call stopSession() too.");
+
+static PyObject *dialog_bye(IvrDialogObject *self, PyObject *args)
+{
+	const char *hdrs = "";
+	struct sems_session *s;
+	int err;
+
+	if (!PyArg_ParseTuple(args, "|s:bye", &hdrs) || !(s = bound(self, "bye")))
+		return NULL;
+	err = sems_session_bye(s, hdrs);
+	if (err && err != EALREADY) {
+		PyErr_Format(PyExc_RuntimeError, "IvrDialogBase.bye: %s",
+			     strerror(err));
+		return NULL;
+	}
+	Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(stop_session_doc,
+"stopSession()\n--\n\n"
+"End the session once the running handler returns.  Sends nothing by\n"
+"itself, except that a call still up is ended cleanly by the server.");
+
+static PyObject *dialog_stop_session(IvrDialogObject *self,
+				     PyObject *Py_UNUSED(a))
+{
+	struct sems_session *s = bound(self, "stopSession");
+
+	if (!s)
+		return NULL;
+	sems_session_stop(s);
+	Py_RETURN_NONE;
+}
+
+static PyMethodDef dialog_methods[] = {
+	{"enqueue", (PyCFunction)dialog_enqueue, METH_VARARGS, enqueue_doc},
+	{"flush", (PyCFunction)dialog_flush, METH_NOARGS, flush_doc},
+	{"queueIsEmpty", (PyCFunction)dialog_queue_is_empty, METH_NOARGS,
+	 queue_is_empty_doc},
+	{"bye", (PyCFunction)dialog_bye, METH_VARARGS, bye_doc},
+	{"stopSession", (PyCFunction)dialog_stop_session, METH_NOARGS,
+	 stop_session_doc},
+	{NULL, NULL, 0, NULL},
+};
+
+static PyObject *dialog_get_dialog(IvrDialogObject *self, void *Py_UNUSED(c))
+{
+	struct sems_session *s = bound(self, "dialog");
+	struct sems_dialog dlg;
+
+	if (!s)
+		return NULL;
+	sems_session_dialog(s, &dlg);
+	return ivr_sip_dialog_new(&dlg);
+}
+
+static PyObject *dialog_get_invite_req(IvrDialogObject *self,
+				       void *Py_UNUSED(c))
+{
+	if (!self->invite_req) {
+		struct sems_session *s = bound(self, "invite_req");
+		const struct sems_sip_request *req;
+
+		if (!s)
+			return NULL;
+		req = sems_session_invite(s);
+		if (!req) {
+			PyErr_SetString(PyExc_RuntimeError,
+					"IvrDialogBase.invite_req: no INVITE");
+			return NULL;
+		}
+		self->invite_req = ivr_sip_request_new(req);
+		if (!self->invite_req)
+			return NULL;
+	}
+	return Py_NewRef(self->invite_req);
+}
+
+static PyGetSetDef dialog_getset[] = {
+	{"dialog", (getter)dialog_get_dialog, NULL,
+	 "The call's dialog (IvrSipDialog, a snapshot taken now).", NULL},
+	{"invite_req", (getter)dialog_get_invite_req, NULL,
+	 "The initial INVITE (IvrSipRequest; its hdrs may be edited).", NULL},
+	{NULL, NULL, NULL, NULL, NULL},
+};
+
+PyDoc_STRVAR(dialog_doc,
+"IvrDialogBase: base class of a script's IvrDialog, one instance per call.\n\n"
+"Define handlers (all optional): onInvite(hdrs), onStart(),\n"
+"onSessionStart([hdrs]), onEmptyQueue(), onBye(), onCancel(),\n"
+"onSipRequest(req), onSipReply([req,] reply), onRtpTimeout(),\n"
+"onServerShutdown().");
+
+static PyType_Slot dialog_slots[] = {
+	{Py_tp_doc, (void *)dialog_doc},
+	{Py_tp_new, dialog_new},
+	{Py_tp_dealloc, dialog_dealloc},
+	{Py_tp_methods, dialog_methods},
+	{Py_tp_getset, dialog_getset},
+	{0, NULL},
+};
+
+static PyType_Spec dialog_spec = {
+	.name = "ivr.IvrDialogBase",
+	.basicsize = sizeof(IvrDialogObject),
+	.flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+	.slots = dialog_slots,
+};
+
+int ivr_dialog_type_add(PyObject *m)
+{
+	ivr_dialog_type = (PyTypeObject *)PyType_FromSpec(&dialog_spec);
+	if (!ivr_dialog_type)
+		return -1;
+	if (PyObject_SetAttrString((PyObject *)ivr_dialog_type, "B2BMode",
+				   Py_False) < 0)
+		return -1;
+	return PyModule_AddType(m, ivr_dialog_type);
+}

@@ -1,0 +1,162 @@
+/* ivr_plugin.c: the ivr plug-in: embeds CPython and runs Python IVR scripts.
+ *
+ * Sample configuration, PLUGIN_CONFIG_PATH/ivr.conf:
+ *
+ *     # directory of the application scripts (required)
+ *     script_path=/usr/local/lib/sems/ivr
+ *
+ * At init the interpreter starts (without signal handlers: the server owns
+ * the signals), the scripts are preloaded (ivr_scripts.c), and the GIL is
+ * released; from then on Python runs only on session workers, one handler
+ * at a time holding the GIL.  sys.path starts with script_path, then the
+ * directory of the plug-in's own modules (log.py): PLUGIN_DIR/../python.
+ */
+#include "ivr.h"   /* Python.h comes first */
+#include <dlfcn.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sems/config.h>
+#include <sems/log.h>
+#include <sems/plugin.h>
+
+static PyThreadState *main_tstate;   /* saved while the GIL is released */
+
+/* PLUGIN_DIR/../python, from where this object was loaded. */
+static int helpers_dir(char *buf, size_t len)
+{
+	Dl_info info;
+	char so[PATH_MAX], dir[PATH_MAX + 16];
+
+	if (!dladdr((void *)&helpers_dir, &info) || !info.dli_fname)
+		return ENOENT;
+	snprintf(so, sizeof(so), "%s", info.dli_fname);
+	snprintf(dir, sizeof(dir), "%s/../python", dirname(so));
+	if (!realpath(dir, buf))   /* a missing one still goes on sys.path */
+		snprintf(buf, len, "%s", dir);
+	return 0;
+}
+
+static int sys_path_insert(Py_ssize_t pos, const char *dir)
+{
+	PyObject *path = PySys_GetObject("path");   /* borrowed */
+	PyObject *item;
+	int r;
+
+	if (!path || !PyList_Check(path)) {
+		PyErr_SetString(PyExc_RuntimeError, "sys.path is not a list");
+		return -1;
+	}
+	if (!(item = PyUnicode_DecodeFSDefault(dir)))
+		return -1;
+	r = PyList_Insert(path, pos, item);
+	Py_DECREF(item);
+	return r;
+}
+
+/* The program name lets Python find its standard library: the server's
+ * own path, not a `python3` of PATH, which may be another installation. */
+static int python_start(void)
+{
+	PyConfig cfg;
+	PyStatus st;
+	char exe[PATH_MAX];
+
+	if (PyImport_AppendInittab("ivr", PyInit_ivr) < 0)
+		return ENOMEM;
+	PyConfig_InitPythonConfig(&cfg);
+	cfg.install_signal_handlers = 0;
+	cfg.parse_argv = 0;
+	if (realpath("/proc/self/exe", exe)) {
+		st = PyConfig_SetBytesString(&cfg, &cfg.program_name, exe);
+		if (PyStatus_Exception(st))
+			goto fail;
+	}
+	st = Py_InitializeFromConfig(&cfg);
+	if (PyStatus_Exception(st))
+		goto fail;
+	PyConfig_Clear(&cfg);
+	return 0;
+ fail:
+	SEMS_ERROR("ivr: cannot start Python: %s",
+		   st.err_msg ? st.err_msg : "unknown error");
+	PyConfig_Clear(&cfg);
+	return EINVAL;
+}
+
+static int python_setup(const char *script_path)
+{
+	char helpers[PATH_MAX + 16];
+	PyObject *m;
+
+	if (helpers_dir(helpers, sizeof(helpers)) == 0 &&
+	    sys_path_insert(0, helpers) < 0)
+		goto fail;
+	if (sys_path_insert(0, script_path) < 0)
+		goto fail;
+	if (!(m = PyImport_ImportModule("ivr")))
+		goto fail;
+	Py_DECREF(m);
+	SEMS_INFO("Ivr-Python: Python %s", Py_GetVersion());
+	SEMS_INFO("Ivr-Python: script path: %s (helpers: %s)", script_path,
+		  helpers);
+	return 0;
+ fail:
+	ivr_log_exception("ivr: cannot set up Python:");
+	return EINVAL;
+}
+
+static int ivr_init(const char *config_dir)
+{
+	struct sems_config *cfg = NULL;
+	char path[PATH_MAX], *script_path = NULL;
+	const char *v;
+	unsigned line = 0;
+	int err;
+
+	snprintf(path, sizeof(path), "%s/ivr.conf", config_dir);
+	err = sems_config_load(&cfg, path, &line);
+	if (err) {
+		SEMS_ERROR("ivr: cannot read %s%s: %s", path,
+			   line ? " (syntax error)" : "", strerror(err));
+		goto out;
+	}
+	v = sems_config_get(cfg, "script_path");
+	if (!v || !*v) {
+		SEMS_ERROR("ivr: %s: script_path is not set: it must name the "
+			   "directory of the IVR scripts", path);
+		err = EINVAL;
+		goto out;
+	}
+	if (!(script_path = strdup(v))) {
+		err = ENOMEM;
+		goto out;
+	}
+	if ((err = python_start()))
+		goto out;
+	err = python_setup(script_path);
+	if (!err)
+		err = ivr_scripts_load(script_path, config_dir);
+	main_tstate = PyEval_SaveThread();
+ out:
+	free(script_path);
+	sems_config_free(cfg);
+	return err;
+}
+
+static void ivr_close(void)
+{
+	if (!main_tstate)
+		return;
+	PyEval_RestoreThread(main_tstate);
+	main_tstate = NULL;
+	ivr_scripts_unload();
+	if (Py_FinalizeEx() < 0)
+		SEMS_WARN("ivr: Python finalization reported an error");
+}
+
+const struct sems_plugin sems_plugin_export = {
+	SEMS_PLUGIN_ABI_VERSION, "ivr", ivr_init, ivr_close,
+};

@@ -1,0 +1,120 @@
+#!/bin/bash
+# run.sh: runs the end-to-end tests against a staged install.
+#
+#   PYTHON=/usr/bin/python3 bash tests/e2e/run.sh PREFIX [CASE...]
+#
+# PREFIX is a `make install PREFIX=...` tree (sbin/sems, lib/sems/...).
+# Runs every tests/e2e/cases/*.sh in name order (or only the CASEs named,
+# e.g. `01_announcement_call` or `01`), each under `timeout` ($E2E_CASE_TIMEOUT,
+# default 120 s), and prints "PASS name" or "FAIL name: reason" plus the
+# tail of the server log.  The last line is "N passed, N failed"; the exit
+# status is 1 if any case failed.
+#
+# Each case gets build/e2e/run.PID/NAME/ (config, sems.log, sipp traces, sink JSON;
+# kept for diagnosis) and its own block of 200 UDP ports from
+# $E2E_PORT_BASE (default: chosen from our PID so parallel runs rarely meet).
+# A case writes every PID it starts to NAME/pids; after the case this script
+# kills any of them still alive (also when the case timed out), and at the
+# end it checks that no process of the suite is left.
+#
+# Adding a case: copy a small one (e.g. cases/02_offer_pcma_first.sh); the
+# helpers are documented at the top of lib.sh; scenarios live in scenarios/,
+# test-only IVR scripts in scripts/ (scripts/broken/ for ones that must fail).
+
+set -u
+E2E_DIR=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$E2E_DIR/../.." && pwd)
+PREFIX=${1:?usage: run.sh PREFIX [CASE...]}
+shift
+PREFIX=$(cd "$PREFIX" && pwd) || exit 1
+export PYTHON=${PYTHON:-/usr/bin/python3}
+export E2E_PREFIX=$PREFIX
+# One directory per run, so that two people running the suite at once in
+# this checkout do not meet; directories of finished runs are removed.
+for d in "$ROOT"/build/e2e/run.*; do
+	[ -d "$d" ] && ! kill -0 "${d##*.}" 2>/dev/null && rm -rf "$d"
+done
+OUT=${E2E_OUT:-$ROOT/build/e2e/run.$$}
+CASE_TIMEOUT=${E2E_CASE_TIMEOUT:-120}
+PORT_BASE=${E2E_PORT_BASE:-$((20000 + ($$ % 18) * 2400))}
+
+for tool in sipp ss timeout "$PYTHON"; do
+	command -v "$tool" > /dev/null || { echo "missing tool: $tool"; echo "0 passed, 1 failed"; exit 1; }
+done
+mkdir -p "$OUT"
+
+cases=()
+if [ $# -gt 0 ]; then
+	for want in "$@"; do
+		for f in "$E2E_DIR"/cases/"$want"*.sh; do [ -f "$f" ] && cases+=("$f"); done
+	done
+else
+	cases=("$E2E_DIR"/cases/*.sh)
+fi
+
+# Kills, by PID, whatever a case left running from its pids file.
+reap_case() {
+	local dir=$1 pid left=
+	[ -f "$dir/pids" ] || return 0
+	while read -r pid; do
+		[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || continue
+		left="$left $pid($(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c1-40))"
+		kill -TERM "$pid" 2>/dev/null
+		sleep 0.5
+		kill -KILL "$pid" 2>/dev/null
+	done < "$dir/pids"
+	[ -n "$left" ] && echo "  (killed leftover processes:$left)"
+	return 0
+}
+
+passed=0 failed=0 i=0
+start=$(date +%s)
+for f in "${cases[@]}"; do
+	name=$(basename "$f" .sh)
+	i=$((i + 1))
+	dir=$OUT/$name
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	E2E_CASE_DIR=$dir E2E_PORT_BASE=$((PORT_BASE + i * 200)) \
+		timeout -k 5 "$CASE_TIMEOUT" bash "$f" > "$OUT/$name.log" 2>&1
+	rc=$?
+	reap_case "$dir"
+	if [ $rc -eq 0 ]; then
+		echo "PASS $name"
+		passed=$((passed + 1))
+		continue
+	fi
+	failed=$((failed + 1))
+	if [ -s "$dir/reason" ]; then
+		reason=$(head -c 600 "$dir/reason")
+	elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+		reason="timed out after $CASE_TIMEOUT s"
+	else
+		reason="exit $rc: $(tail -1 "$OUT/$name.log")"
+	fi
+	echo "FAIL $name: $reason"
+	if [ -f "$dir/sems.log" ]; then
+		echo "  --- tail of $dir/sems.log"
+		tail -n 15 "$dir/sems.log" | cut -c1-300 | sed 's/^/  | /'
+	fi
+	echo "  --- case log: $OUT/$name.log"
+done
+
+# Any process still running from a suite directory is a leak of the suite.
+leaks=
+for p in /proc/[0-9]*; do
+	cmd=$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null) || continue
+	case $cmd in
+	*"$OUT/"*) leaks="$leaks ${p#/proc/}" ;;  # sems -f, sipp -inf, sink --out
+	esac
+done
+for pid in $leaks; do
+	kill -0 "$pid" 2>/dev/null || continue
+	echo "LEAK: pid $pid still running: $(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c1-120); killing it"
+	kill -KILL "$pid" 2>/dev/null
+	failed=$((failed + 1))
+done
+
+echo "(e2e took $(($(date +%s) - start)) s; logs in $OUT)"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
