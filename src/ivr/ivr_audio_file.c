@@ -59,8 +59,12 @@ static PyObject *audio_file_open(IvrAudioFileObject *self, PyObject *args)
 			      errbuf, sizeof(errbuf));
 	Py_END_ALLOW_THREADS
 	if (err) {
-		PyErr_Format(PyExc_IOError, "IvrAudioFile.open: cannot open "
-			     "'%s': %s", filename, *errbuf ? errbuf : strerror(err));
+		if (*errbuf)   /* the core's message names the file */
+			PyErr_Format(PyExc_IOError, "IvrAudioFile.open: %s",
+				     errbuf);
+		else
+			PyErr_Format(PyExc_IOError, "IvrAudioFile.open: cannot "
+				     "open '%s': %s", filename, strerror(err));
 		return NULL;
 	}
 	sems_audio_deref(self->audio);

@@ -141,8 +141,15 @@ e2e_write_config() {
 
 e2e_port_bound() { [ -n "$(ss -Hunl "sport = :$1" 2>/dev/null)" ]; }
 
+# main.c logs "sems VERSION ready: SIP on IP:PORT, ..." once it listens.
+e2e_server_ready() {
+	grep -q ' ready: SIP on ' "$CASE_DIR/sems.log" || e2e_port_bound "$E2E_SIP_PORT"
+}
+
 # e2e_start_server NAME...: starts sems (log: $CASE_DIR/sems.log) and waits
-# (10 s bound) until each NAME is registered and the SIP port is bound.
+# (10 s bound) until each NAME is registered ("Application script
+# registered: NAME.") and the server is ready (its "ready: SIP on" line, or
+# the SIP port is bound).
 e2e_start_server() {
 	local i name missing
 	e2e_port_bound "$E2E_SIP_PORT" && e2e_fail "SIP port $E2E_SIP_PORT already in use"
@@ -156,7 +163,7 @@ e2e_start_server() {
 		for name in "$@"; do
 			grep -q "Application script registered: $name\b" "$CASE_DIR/sems.log" || missing="$missing $name"
 		done
-		[ -z "$missing" ] && e2e_port_bound "$E2E_SIP_PORT" && {
+		[ -z "$missing" ] && e2e_server_ready && {
 			e2e_log "server pid $SEMS_PID ready"
 			return 0
 		}
@@ -217,7 +224,8 @@ e2e_sink_stop() {
 }
 
 # e2e_sipp NAME SCENARIO SERVICE [sipp args...]: runs one sipp client to
-# the server, bounded (-timeout, default 30 s; override with E2E_SIPP_TIMEOUT).
+# the server, bounded (-timeout, default 25 s; override with E2E_SIPP_TIMEOUT;
+# a reply not received within 12 s aborts the call).
 # Default -m 1; the caller may pass -m/-l/-r.  The sink port reaches the
 # scenario as [field0] through an injection file: $CASE_DIR/NAME.csv
 # (written here with $E2E_SINK_PORT unless the case wrote it first).
@@ -233,7 +241,7 @@ e2e_sipp() {
 	e2e_log "sipp $name: $scen to $service@127.0.0.1:$E2E_SIP_PORT $*"
 	(cd "$CASE_DIR" && exec sipp -sf "$E2E_SCEN/$scen" -i 127.0.0.1 -p "$port" \
 		-s "$service" -inf "$CASE_DIR/$name.csv" \
-		-timeout "${E2E_SIPP_TIMEOUT:-30}s" -timeout_error -nostdin \
+		-timeout "${E2E_SIPP_TIMEOUT:-25}s" -timeout_error -recv_timeout 12000 -nostdin \
 		-trace_err -error_file "$CASE_DIR/$name.err.log" \
 		-trace_msg -message_file "$CASE_DIR/$name.msg.log" \
 		-trace_screen -screen_file "$CASE_DIR/$name.screen.log" \
@@ -258,14 +266,15 @@ e2e_expect_rc() {
 	local name=$1 want=$2 what=${3:-$1} got err
 	got=$(cat "$CASE_DIR/$name.rc" 2>/dev/null || echo none)
 	[ "$got" = "$want" ] && return 0
-	err=$(grep -v '^\s*$' "$CASE_DIR/$name.err.log" 2>/dev/null | grep -iE 'unexpected|abort|timeout|error|failed' | head -2 | tr '\n' ' ')
+	err=$(grep -iE 'unexpected|abort|timed out|timeout|regexp|failed|max.*retrans' "$CASE_DIR/$name.err.log" 2>/dev/null |
+		sed -E 's/^[0-9-]+\s+[0-9:.]+\s+[0-9.]+: //' | head -2 | cut -c1-200 | tr '\n\r' '  ')
 	e2e_fail "sipp $what exit $got (want $want), $(e2e_sipp_responses "$name") ${err:+-- $err}"
 }
 
 # The SIP status lines / requests sipp received, for reasons: "got: 100 200 BYE".
 e2e_sipp_responses() {
 	local got
-	got=$(awk '/message received/ { getline; print }' "$CASE_DIR/$1.msg.log" 2>/dev/null |
+	got=$(awk '/message received/ { f = 1; next } f && NF > 1 { print; f = 0 }' "$CASE_DIR/$1.msg.log" 2>/dev/null |
 		sed -E 's#^SIP/2.0 ([0-9]+).*#\1#; s#^([A-Z]+) .*#\1#' | tr -d '\r' | tr '\n' ' ')
 	echo "got: ${got:-nothing}"
 }
@@ -296,6 +305,14 @@ EOF
 # e2e_log_has REGEX [what]: the server log must match REGEX (grep -E).
 e2e_log_has() {
 	grep -qE "$1" "$CASE_DIR/sems.log" || e2e_fail "server log lacks ${2:-/$1/}"
+}
+
+# e2e_log_near NAME_REGEX REASON_REGEX what: an error/warning line matching
+# NAME_REGEX, followed within 20 lines by one matching REASON_REGEX
+# (tracebacks span several log lines).
+e2e_log_near() {
+	grep -iE '^(ERROR|WARN)' "$CASE_DIR/sems.log" | grep -A 20 -E "$1" | grep -qE "$2" ||
+		e2e_fail "server log lacks $3"
 }
 
 # Length in seconds (float) of a wav file.

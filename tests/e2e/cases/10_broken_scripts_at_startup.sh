@@ -9,8 +9,8 @@ e2e_add_script no_dialog
 e2e_write_config
 e2e_start_server announce
 
-e2e_log_has 'syntax_error.*SyntaxError|SyntaxError.*syntax_error' "a line naming syntax_error with SyntaxError"
-e2e_log_has 'no_dialog.*IvrDialog|IvrDialog.*no_dialog' "a line naming no_dialog and the missing IvrDialog"
+e2e_log_near 'syntax_error' 'SyntaxError' "an error naming syntax_error followed by its SyntaxError"
+e2e_log_near 'no_dialog' 'IvrDialog' "an error naming no_dialog and the missing IvrDialog"
 grep -q 'Application script registered: syntax_error' "$CASE_DIR/sems.log" && e2e_fail "syntax_error was registered"
 grep -q 'Application script registered: no_dialog' "$CASE_DIR/sems.log" && e2e_fail "no_dialog was registered"
 
