@@ -42,8 +42,6 @@ static void sig_job_run(void *arg)
 	switch (job->action) {
 	case SIG_ANSWER:
 		err = s->sig_ops->answer(s->sig, s->sdp_answer);
-		if (!err)
-			session_set_status(s, SEMS_DLG_CONNECTED);
 		break;
 	case SIG_REPLY:
 		err = s->sig_ops->reply(s->sig, job->code, job->reason, job->hdrs);
@@ -95,6 +93,8 @@ int sems_session_accept(struct sems_session *s)
 		return EALREADY;
 	atomic_store(&s->accepted, true);
 	atomic_store(&s->final_replied, true);
+	/* as in SEMS, the dialog is connected once the 200 is decided */
+	session_set_status(s, SEMS_DLG_CONNECTED);
 	return sig_job_post(s, SIG_ANSWER, 200, "OK", NULL);
 }
 

@@ -180,14 +180,29 @@ static struct session_event *session_next_event(struct sems_session *s)
 	return ev;
 }
 
+static bool session_queue_empty(struct sems_session *s)
+{
+	pthread_mutex_lock(&s->q_lock);
+	bool empty = !s->q_head;
+	pthread_mutex_unlock(&s->q_lock);
+	return empty;
+}
+
+/* Over when stopped, or when the dialog is over and every event that
+ * came before (a BYE or CANCEL among them) has been handled. */
+static bool session_is_over(struct sems_session *s)
+{
+	return atomic_load(&s->stop_requested) ||
+	       (atomic_load(&s->dialog_over) && session_queue_empty(s));
+}
+
 void session_run(struct sems_session *s)
 {
 	struct session_event *ev;
 	while ((ev = session_next_event(s))) {
 		if (!s->ended) {
 			session_dispatch(s, ev);
-			if (atomic_load(&s->stop_requested) ||
-			    atomic_load(&s->dialog_over))
+			if (session_is_over(s))
 				session_end(s);
 		}
 		event_free(ev);

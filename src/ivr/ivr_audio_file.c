@@ -35,7 +35,7 @@ static void audio_file_dealloc(IvrAudioFileObject *self)
 }
 
 PyDoc_STRVAR(open_doc,
-"open(filename, mode, is_tmp=False)\n--\n\n"
+"open($self, filename, mode, is_tmp=False, /)\n--\n\n"
 "Open `filename` with mode AUDIO_READ or AUDIO_WRITE; the format comes\n"
 "from the extension (.wav, .pcmu, .pcma, .l16).  Raises IOError.");
 
@@ -75,7 +75,7 @@ static PyObject *audio_file_open(IvrAudioFileObject *self, PyObject *args)
 }
 
 PyDoc_STRVAR(close_doc,
-"close()\n--\n\nClose the file (a queued copy still plays to its end).");
+"close($self, /)\n--\n\nClose the file (a queued copy still plays to its end).");
 
 static PyObject *audio_file_close(IvrAudioFileObject *self,
 				  PyObject *Py_UNUSED(a))
@@ -86,7 +86,7 @@ static PyObject *audio_file_close(IvrAudioFileObject *self,
 }
 
 PyDoc_STRVAR(rewind_doc,
-"rewind(ms=0)\n--\n\n"
+"rewind($self, ms=0, /)\n--\n\n"
 "Move the play position back by `ms` milliseconds; 0 means to the start.");
 
 static PyObject *audio_file_rewind(IvrAudioFileObject *self, PyObject *args)

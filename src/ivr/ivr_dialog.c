@@ -94,7 +94,7 @@ static int audio_arg(PyObject *obj, const char *what, struct sems_audio **ap)
 }
 
 PyDoc_STRVAR(enqueue_doc,
-"enqueue(play, record)\n--\n\n"
+"enqueue($self, play, record=None, /)\n--\n\n"
 "Append to the call's playlist: `play` (an IvrAudioFile, rewound first, or\n"
 "None) and `record` (an IvrAudioFile opened with AUDIO_WRITE, or None).\n"
 "Items play in order; onEmptyQueue() runs when the playlist ran empty.");
@@ -123,7 +123,7 @@ static PyObject *dialog_enqueue(IvrDialogObject *self, PyObject *args)
 }
 
 PyDoc_STRVAR(flush_doc,
-"flush()\n--\n\nEmpty the playlist (stops what is playing).");
+"flush($self, /)\n--\n\nEmpty the playlist (stops what is playing).");
 
 static PyObject *dialog_flush(IvrDialogObject *self, PyObject *Py_UNUSED(a))
 {
@@ -136,7 +136,7 @@ static PyObject *dialog_flush(IvrDialogObject *self, PyObject *Py_UNUSED(a))
 }
 
 PyDoc_STRVAR(queue_is_empty_doc,
-"queueIsEmpty()\n--\n\nTrue when the playlist is empty.");
+"queueIsEmpty($self, /)\n--\n\nTrue when the playlist is empty.");
 
 static PyObject *dialog_queue_is_empty(IvrDialogObject *self,
 				       PyObject *Py_UNUSED(a))
@@ -149,7 +149,7 @@ static PyObject *dialog_queue_is_empty(IvrDialogObject *self,
 }
 
 PyDoc_STRVAR(bye_doc,
-"bye(hdrs=\"\")\n--\n\n"
+"bye($self, hdrs=\"\", /)\n--\n\n"
 "End the dialog: BYE once answered (extra headers `hdrs`, CRLF lines).\n"
 "As in SEMS this does not end the session: call stopSession() too.");
 
@@ -171,7 +171,7 @@ static PyObject *dialog_bye(IvrDialogObject *self, PyObject *args)
 }
 
 PyDoc_STRVAR(stop_session_doc,
-"stopSession()\n--\n\n"
+"stopSession($self, /)\n--\n\n"
 "End the session once the running handler returns.  Sends nothing by\n"
 "itself, except that a call still up is ended cleanly by the server.");
 

@@ -78,7 +78,7 @@ void ivr_log_exception(const char *context)
 }
 
 PyDoc_STRVAR(ivr_log_doc,
-"log(level, msg)\n--\n\n"
+"log($module, level, msg, /)\n--\n\n"
 "Write msg to the server log at level (0 error, 1 warning, 2 info, 3 debug).");
 
 static PyObject *ivr_log(PyObject *Py_UNUSED(m), PyObject *args)
@@ -113,7 +113,7 @@ static PyObject *header_lookup(PyObject *args, const char *fmt,
 }
 
 PyDoc_STRVAR(ivr_get_header_doc,
-"getHeader(headers, name)\n--\n\n"
+"getHeader($module, headers, name, /)\n--\n\n"
 "First value of header `name` in the CRLF header block `headers`; the name\n"
 "is case-insensitive and compact forms match (\"f\" == \"From\").\n"
 "Returns \"\" when absent.");
@@ -124,7 +124,7 @@ static PyObject *ivr_get_header(PyObject *Py_UNUSED(m), PyObject *args)
 }
 
 PyDoc_STRVAR(ivr_get_headers_doc,
-"getHeaders(headers, name)\n--\n\n"
+"getHeaders($module, headers, name, /)\n--\n\n"
 "All values of header `name` in `headers`, joined with \", \".");
 
 static PyObject *ivr_get_headers(PyObject *Py_UNUSED(m), PyObject *args)
@@ -133,7 +133,7 @@ static PyObject *ivr_get_headers(PyObject *Py_UNUSED(m), PyObject *args)
 }
 
 PyDoc_STRVAR(ivr_get_session_param_doc,
-"getSessionParam(headers, name)\n--\n\n"
+"getSessionParam($module, headers, name, /)\n--\n\n"
 "Value of `name` in the P-Iptel-Param header (`a=1;b=2`); \"\" when absent.");
 
 static PyObject *ivr_get_session_param(PyObject *Py_UNUSED(m), PyObject *args)
