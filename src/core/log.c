@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <syslog.h>
+#include <time.h>
 #include <sems/log.h>
 #include "log_internal.h"
 
@@ -23,6 +24,19 @@ int sems_log_level(void)
 	return log_level;
 }
 
+/* "2026-11-29 09:40:01.123 INFO: text", written with one call */
+static void log_stderr_line(const char *level, const char *text)
+{
+	struct timespec now;
+	struct tm tm;
+	char stamp[32];
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	localtime_r(&now.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
+	fprintf(stderr, "%s.%03ld %s: %s\n", stamp, now.tv_nsec / 1000000, level, text);
+}
+
 void sems_log(int level, const char *fmt, ...)
 {
 	static const int syslog_prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
@@ -41,7 +55,7 @@ void sems_log(int level, const char *fmt, ...)
 	va_end(ap);
 
 	if (log_to_stderr)
-		fprintf(stderr, "%s: %s\n", level_names[level], line); /* one write: stderr is unbuffered */
+		log_stderr_line(level_names[level], line);
 	else
 		syslog(syslog_prio[level], "%s: %s", level_names[level], line);
 }

@@ -20,6 +20,7 @@
 #include "media/rtp_stream.h"
 #include "plugin_loader.h"
 #include "session_internal.h"
+#include "ser/ser_front.h"
 #include "signalling.h"
 #include "sip/sip_front.h"
 #include "worker_pool.h"
@@ -129,11 +130,14 @@ static int start_services(void)
 	if (!err)
 		err = sip_front_start(core_cfg.sip_ip, core_cfg.sip_port,
 				      core_cfg.signature);
+	if (!err)
+		err = ser_front_start();
 	return err;
 }
 
 static void stop_services(void)
 {
+	ser_front_stop();
 	sip_front_stop();
 	worker_pool_stop();
 	media_stop();
