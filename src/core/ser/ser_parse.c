@@ -54,10 +54,6 @@ static const char *dot_empty(const char *s)
 
 static int check_fixed(char **f, const char **why)
 {
-	if (strcmp(f[F_VERSION], "0.3")) {
-		*why = "unsupported format version (want 0.3)";
-		return EBADMSG;
-	}
 	if (strncmp(f[F_CMD], CMD_PREFIX, strlen(CMD_PREFIX)) ||
 	    !f[F_CMD][strlen(CMD_PREFIX)] || strpbrk(f[F_CMD], " \t")) {
 		*why = "bad command line (want sip_request.CMD)";
@@ -205,6 +201,10 @@ int ser_parse_request(struct ser_request *sr, const char *data, size_t len,
 		f[i] = next_line(&p, end);
 		if (!f[i]) {
 			*why = "truncated: fewer than 18 header lines";
+			goto out;
+		}
+		if (i == F_VERSION && strcmp(f[i], "0.3")) {
+			*why = "unsupported format version (want 0.3)";
 			goto out;
 		}
 	}

@@ -1,0 +1,303 @@
+/* ser_call.c: calls fronted by Kamailio: t_write_unix in, JSON-RPC out.
+ *
+ * Kamailio owns every SIP transaction.  We keep, per call, what is needed
+ * to answer the INVITE transaction (its hash:label) and to build requests
+ * inside the dialog (tags, parties, remote target, route set), all taken
+ * from the INVITE datagram.  Answers go out with tm.reply; our BYE with
+ * t_uac_send (see ser_rpc.h).  An RPC that fails or times out ends the
+ * call: the session is told its dialog is over and cleans up.
+ *
+ * Kamailio's tm does not answer CANCEL for a transaction handed over with
+ * t_write_unix: the CANCEL comes to us like any request, and we answer it
+ * 200 and the INVITE 487.  An ACK for our 200 creates no transaction in
+ * Kamailio and never reaches us, so nothing here waits for it.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <re.h>
+#include <sems/app.h>
+#include <sems/log.h>
+#include "incoming_call.h"
+#include "session_internal.h"
+#include "ser/ser_call.h"
+#include "ser/ser_parse.h"
+#include "ser/ser_rpc.h"
+
+struct ser_call {
+	struct sems_session *s;    /* reference, dropped on release */
+	char *invite_tid;          /* hash:label of the INVITE transaction */
+	char local_tag[24];        /* = the session id */
+	char *callid, *remote_tag;
+	char *local_party, *remote_party;  /* To and From of the INVITE */
+	char *remote_target, *route_set, *next_hop;
+	char *contact;             /* "Contact: <...>\r\n" pointing at Kamailio */
+	unsigned cseq;             /* of our next request */
+	bool final_sent;
+};
+
+static const struct signalling_ops ser_call_ops;
+
+static struct ser_call *ser_call_of(struct sems_session *s)
+{
+	return s && s->sig_ops == &ser_call_ops ? s->sig : NULL;
+}
+
+/* Stateless-looking answers for requests without a call of ours. */
+static void reply_plain(const struct ser_request *sr, unsigned code,
+			const char *reason)
+{
+	char tag[24];
+	const char *to_tag = sr->req.to_tag;
+	if (!to_tag[0]) {
+		snprintf(tag, sizeof(tag), "%016llx", (unsigned long long)rand_u64());
+		to_tag = tag;
+	}
+	(void)ser_rpc_reply(sr->hash_label, code, reason, to_tag, "", "",
+			    sr->req.callid, NULL, NULL);
+}
+
+/* ---- signalling_ops ---- */
+
+/* The INVITE's answer could not be delivered: the call cannot go on. */
+static void invite_reply_done(int err, int code, const char *msg, void *arg)
+{
+	struct ser_call *call = arg;
+	(void)code;
+	(void)msg;
+	if (err) {
+		SEMS_ERROR("ser: call %s: reply to the INVITE failed, ending it",
+			   call->callid);
+		session_mark_dialog_over(call->s);
+	}
+}
+
+static int ser_call_answer(void *sig, const char *sdp)
+{
+	struct ser_call *call = sig;
+	char hdrs[512];
+	if (call->final_sent)
+		return EALREADY;
+	snprintf(hdrs, sizeof(hdrs), "%sContent-Type: application/sdp\r\n",
+		 call->contact);
+	int err = ser_rpc_reply(call->invite_tid, 200, "OK", call->local_tag,
+				hdrs, sdp, call->callid, invite_reply_done, call);
+	if (!err)
+		call->final_sent = true;
+	return err;
+}
+
+static int ser_call_reply(void *sig, unsigned code, const char *reason,
+			  const char *hdrs)
+{
+	struct ser_call *call = sig;
+	if (call->final_sent)
+		return EALREADY;
+	int err = ser_rpc_reply(call->invite_tid, code, reason, call->local_tag,
+				hdrs, "", call->callid,
+				code >= 200 ? NULL : invite_reply_done, call);
+	if (!err && code >= 200)
+		call->final_sent = true;
+	return err;
+}
+
+static int ser_call_bye(void *sig, const char *extra)
+{
+	struct ser_call *call = sig;
+	char *hdrs = NULL;
+	if (!call->final_sent)   /* not answered yet: end the INVITE instead */
+		return ser_call_reply(sig, 487, "Request Terminated", extra);
+	if (asprintf(&hdrs, "From: %s;tag=%s\r\nTo: %s;tag=%s\r\nCall-ID: %s\r\n"
+		     "CSeq: %u BYE\r\n%s%s%s%s", call->local_party, call->local_tag,
+		     call->remote_party, call->remote_tag, call->callid,
+		     call->cseq++, call->route_set[0] ? "Route: " : "",
+		     call->route_set, call->route_set[0] ? "\r\n" : "", extra) < 0)
+		return ENOMEM;
+	int err = ser_rpc_uac("BYE", call->remote_target, call->next_hop, hdrs, "",
+			      call->callid, NULL, NULL);
+	free(hdrs);
+	return err;
+}
+
+static void ser_call_free(struct ser_call *call)
+{
+	char **fields[] = { &call->invite_tid, &call->callid, &call->remote_tag,
+			    &call->local_party, &call->remote_party,
+			    &call->remote_target, &call->route_set,
+			    &call->next_hop, &call->contact };
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		free(*fields[i]);
+	free(call);
+}
+
+static void ser_call_release(void *sig)
+{
+	struct ser_call *call = sig;
+	ser_rpc_forget(call);
+	session_deref(call->s);
+	ser_call_free(call);
+}
+
+static const struct signalling_ops ser_call_ops = {
+	.name = "ser",
+	.answer = ser_call_answer,
+	.reply = ser_call_reply,
+	.bye = ser_call_bye,
+	.release = ser_call_release,
+};
+
+/* ---- new calls ---- */
+
+/* The application, by the t_write_unix command word. */
+static char *select_app(const struct ser_request *sr)
+{
+	if (!strcmp(sr->cmd, "ivr"))
+		return strdup(sr->req.user);
+	if (!strcmp(sr->cmd, "sems"))
+		return sems_header_get(sr->req.hdrs, "P-App-Name");
+	return strdup(sr->cmd);
+}
+
+static struct ser_call *ser_call_alloc(const struct ser_request *sr)
+{
+	const struct sems_sip_request *r = &sr->req;
+	struct ser_call *call = calloc(1, sizeof(*call));
+	if (!call)
+		return NULL;
+	call->cseq = 10;
+	bool v6 = strchr(r->dstip, ':') != NULL;
+	int n = asprintf(&call->contact, "Contact: <sip:%s%s%s%s%s:%s>\r\n",
+			 r->user, r->user[0] ? "@" : "", v6 ? "[" : "", r->dstip,
+			 v6 ? "]" : "", r->port);
+	call->invite_tid = strdup(sr->hash_label);
+	call->callid = strdup(r->callid);
+	call->remote_tag = strdup(r->from_tag);
+	call->local_party = strdup(r->to);
+	call->remote_party = strdup(r->from);
+	call->remote_target = strdup(r->contact[0] ? r->contact : r->from_uri);
+	call->route_set = strdup(sr->route_set);
+	call->next_hop = strdup(r->next_hop);
+	if (n < 0 || !call->invite_tid || !call->callid || !call->remote_tag ||
+	    !call->local_party || !call->remote_party || !call->remote_target ||
+	    !call->route_set || !call->next_hop) {
+		if (n < 0)
+			call->contact = NULL;
+		ser_call_free(call);
+		return NULL;
+	}
+	return call;
+}
+
+void ser_call_incoming(const struct ser_request *sr)
+{
+	struct call_error cerr;
+	struct sems_session *s = session_find_remote(sr->req.callid,
+						     sr->req.from_tag);
+	if (s) {         /* tm absorbs retransmissions; be safe anyway */
+		session_deref(s);
+		return;
+	}
+	char *app = select_app(sr);
+	struct ser_call *call = app ? ser_call_alloc(sr) : NULL;
+	if (!call) {
+		reply_plain(sr, 500, "Server Internal Error");
+		goto out;
+	}
+	if (!app[0] || strlen(app) > SEMS_APP_NAME_MAX) {
+		SEMS_INFO("ser: call %s: no application (command '%s')",
+			  sr->req.callid, sr->cmd);
+		reply_plain(sr, 404, "Not Found (no application)");
+		ser_call_free(call);
+		goto out;
+	}
+	if (incoming_call_start(app, &sr->req, &ser_call_ops, call, &call->s,
+				&cerr)) {
+		reply_plain(sr, cerr.code, cerr.reason);
+		ser_call_free(call);
+		goto out;
+	}
+	snprintf(call->local_tag, sizeof(call->local_tag), "%s",
+		 sems_session_id(call->s));
+ out:
+	free(app);
+}
+
+/* ---- requests inside a dialog ---- */
+
+static void post_request(struct ser_call *call, enum sems_event_type type,
+			 const struct ser_request *sr)
+{
+	if (session_post_event(call->s, type, &sr->req, NULL))
+		SEMS_ERROR("ser: call %s: cannot queue %s", call->callid,
+			   sr->req.method);
+}
+
+static void on_cancel(struct ser_call *call, const struct ser_request *sr)
+{
+	(void)ser_rpc_reply(sr->hash_label, 200, "OK", call->local_tag, "", "",
+			    call->callid, NULL, NULL);
+	if (call->final_sent)
+		return;   /* already answered: the CANCEL changes nothing */
+	SEMS_INFO("ser: call %s: cancelled by the caller", call->callid);
+	(void)ser_rpc_reply(call->invite_tid, 487, "Request Terminated",
+			    call->local_tag, "", "", call->callid, NULL, NULL);
+	call->final_sent = true;
+	post_request(call, SEMS_EV_CANCEL, sr);
+	session_mark_dialog_over(call->s);
+}
+
+static void on_bye(struct ser_call *call, const struct ser_request *sr)
+{
+	reply_plain(sr, 200, "OK");
+	SEMS_INFO("ser: call %s: caller hung up", call->callid);
+	post_request(call, SEMS_EV_BYE, sr);
+	session_mark_dialog_over(call->s);
+}
+
+/* re-INVITE: media stays as negotiated; answer with the same SDP. */
+static void on_reinvite(struct ser_call *call, const struct ser_request *sr)
+{
+	char hdrs[512];
+	snprintf(hdrs, sizeof(hdrs), "%sContent-Type: application/sdp\r\n",
+		 call->contact);
+	(void)ser_rpc_reply(sr->hash_label, 200, "OK", call->local_tag, hdrs,
+			    call->s->sdp_answer ? call->s->sdp_answer : "",
+			    call->callid, NULL, NULL);
+	post_request(call, SEMS_EV_SIP_REQUEST, sr);
+}
+
+void ser_call_in_dialog(const struct ser_request *sr)
+{
+	const struct sems_sip_request *r = &sr->req;
+	bool cancel = !strcmp(r->method, "CANCEL");
+	struct sems_session *s = cancel ?
+		session_find_remote(r->callid, r->from_tag) :
+		session_find(r->callid, r->to_tag);
+	struct ser_call *call = ser_call_of(s);
+
+	if (call && atomic_load(&s->dialog_over) && !strcmp(r->method, "BYE")) {
+		reply_plain(sr, 200, "OK");   /* our BYE crossed theirs */
+		goto out;
+	}
+	if (!call || atomic_load(&s->dialog_over)) {
+		if (strcmp(r->method, "ACK"))
+			reply_plain(sr, 481, "Call/Transaction Does Not Exist");
+		goto out;
+	}
+	if (cancel)
+		on_cancel(call, sr);
+	else if (!strcmp(r->method, "BYE"))
+		on_bye(call, sr);
+	else if (!strcmp(r->method, "ACK"))
+		post_request(call, SEMS_EV_ACK, sr);
+	else if (!strcmp(r->method, "INVITE"))
+		on_reinvite(call, sr);
+	else {
+		reply_plain(sr, 200, "OK");
+		post_request(call, SEMS_EV_SIP_REQUEST, sr);
+	}
+ out:
+	session_deref(s);
+}

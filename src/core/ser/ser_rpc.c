@@ -1,0 +1,280 @@
+/* ser_rpc.c: JSON-RPC requests to Kamailio over unix datagrams (jansson).
+ *
+ * One unbound-to-Kamailio socket of ours (reply_socket_name) sends every
+ * request with sendto() and receives every answer; jsonrpcs answers to
+ * the sender's address.  Pending requests live in a list with a timer
+ * each; an answer or the timer, whichever comes first, ends them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <jansson.h>
+/* not <re.h>: its re_json.h clashes with jansson's enumerators */
+#include <re_types.h>
+#include <re_fmt.h>
+#include <re_list.h>
+#include <re_main.h>
+#include <re_tmr.h>
+#include <sems/log.h>
+#include "ser/ser_rpc.h"
+#include "ser/ser_socket.h"
+
+#define UAC_ROUTE "evrexec:sems_uac"
+
+struct rpc_pending {
+	struct le le;
+	struct tmr tmr;
+	json_int_t id;
+	char method[24];
+	char callid[128];
+	json_t *fallback;         /* tm.t_uac_start params, for evrexec.run */
+	ser_rpc_h *h;
+	void *arg;
+};
+
+static int rpc_fd = -1;
+static struct sockaddr_un kam_addr;
+static char local_path[108];
+static struct list pending;
+static json_int_t next_id = 1;
+static bool uac_without_evrexec;   /* Kamailio has no evrexec.run */
+
+static void pending_free(struct rpc_pending *p)
+{
+	tmr_cancel(&p->tmr);
+	list_unlink(&p->le);
+	json_decref(p->fallback);
+	free(p);
+}
+
+static void pending_finish(struct rpc_pending *p, int err, int code,
+			   const char *msg)
+{
+	ser_rpc_h *h = p->h;
+	void *arg = p->arg;
+	if (err == ETIMEDOUT)
+		SEMS_WARN("ser: call %s: %s: no answer from Kamailio in %d ms",
+			  p->callid, p->method, SER_RPC_TIMEOUT_MS);
+	else if (err)
+		SEMS_WARN("ser: call %s: %s refused by Kamailio: %d %s", p->callid,
+			  p->method, code, msg ? msg : "");
+	pending_free(p);
+	if (h)
+		h(err, code, msg, arg);
+}
+
+static void pending_timeout(void *arg)
+{
+	pending_finish(arg, ETIMEDOUT, 0, "timeout");
+}
+
+static int rpc_send(const char *method, json_t *params, const char *callid,
+		    json_t *fallback, ser_rpc_h *h, void *arg)
+{
+	int err = 0;
+	char *text = NULL;
+	struct rpc_pending *p = calloc(1, sizeof(*p));
+	json_t *req = json_pack("{s:s, s:s, s:o, s:I}", "jsonrpc", "2.0",
+				"method", method, "params", params, "id", next_id);
+	if (!p || !req) {
+		err = ENOMEM;
+		goto out;
+	}
+	text = json_dumps(req, JSON_COMPACT);
+	if (!text) {
+		err = ENOMEM;
+		goto out;
+	}
+	if (rpc_fd < 0) {
+		err = ENOTCONN;
+		goto out;
+	}
+	if (sendto(rpc_fd, text, strlen(text), 0, (struct sockaddr *)&kam_addr,
+		   sizeof(kam_addr)) < 0) {
+		err = errno;
+		SEMS_ERROR("ser: call %s: cannot send %s to Kamailio at %s: %s",
+			   callid, method, kam_addr.sun_path, strerror(err));
+		goto out;
+	}
+	p->id = next_id++;
+	snprintf(p->method, sizeof(p->method), "%s", method);
+	snprintf(p->callid, sizeof(p->callid), "%s", callid);
+	p->fallback = fallback;
+	fallback = NULL;
+	p->h = h;
+	p->arg = arg;
+	tmr_init(&p->tmr);
+	tmr_start(&p->tmr, SER_RPC_TIMEOUT_MS, pending_timeout, p);
+	list_append(&pending, &p->le, p);
+	p = NULL;
+ out:
+	json_decref(req);      /* "o" stole params, even on failure */
+	json_decref(fallback);
+	free(text);
+	free(p);
+	return err;
+}
+
+static struct rpc_pending *pending_find(json_int_t id)
+{
+	struct le *le;
+	LIST_FOREACH(&pending, le) {
+		struct rpc_pending *p = le->data;
+		if (p->id == id)
+			return p;
+	}
+	return NULL;
+}
+
+/* evrexec.run unknown: send the same request with tm.t_uac_start. */
+static bool uac_fall_back(struct rpc_pending *p, const char *msg)
+{
+	if (!p->fallback || !msg || strcasecmp(msg, "Method Not Found"))
+		return false;
+	SEMS_WARN("ser: Kamailio has no evrexec module: using tm.t_uac_start "
+		  "(Kamailio 5.6 adds a second From tag to such requests)");
+	uac_without_evrexec = true;
+	json_t *params = p->fallback;
+	ser_rpc_h *h = p->h;
+	void *arg = p->arg;
+	char callid[sizeof(p->callid)];
+	memcpy(callid, p->callid, sizeof(callid));
+	p->fallback = NULL;
+	pending_free(p);
+	int err = rpc_send("tm.t_uac_start", params, callid, NULL, h, arg);
+	if (err && h)
+		h(err, 0, strerror(err), arg);
+	return true;
+}
+
+static void rpc_answer(const char *data, size_t len)
+{
+	json_error_t jerr;
+	json_t *ans = json_loadb(data, len, 0, &jerr);
+	json_t *id = ans ? json_object_get(ans, "id") : NULL;
+	if (!json_is_integer(id)) {
+		SEMS_WARN("ser: unusable answer from Kamailio: %.200s", data);
+		goto out;
+	}
+	struct rpc_pending *p = pending_find(json_integer_value(id));
+	if (!p) {
+		SEMS_DBG("ser: late answer from Kamailio (id %lld)",
+			 (long long)json_integer_value(id));
+		goto out;
+	}
+	json_t *error = json_object_get(ans, "error");
+	if (!error) {
+		pending_finish(p, 0, 0, NULL);
+		goto out;
+	}
+	int code = (int)json_integer_value(json_object_get(error, "code"));
+	const char *msg = json_string_value(json_object_get(error, "message"));
+	if (!uac_fall_back(p, msg))
+		pending_finish(p, EPROTO, code, msg ? msg : "");
+ out:
+	json_decref(ans);
+}
+
+static void rpc_readable(int flags, void *arg)
+{
+	static char buf[65536];
+	(void)flags;
+	(void)arg;
+	for (;;) {
+		ssize_t n = recv(rpc_fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+		if (n < 0)
+			return;
+		buf[n] = '\0';
+		rpc_answer(buf, (size_t)n);
+	}
+}
+
+int ser_rpc_reply(const char *hash_label, unsigned code, const char *reason,
+		  const char *to_tag, const char *hdrs, const char *body,
+		  const char *callid, ser_rpc_h *h, void *arg)
+{
+	json_t *params = json_pack("[I, s, s, s, s, s]", (json_int_t)code, reason,
+				   hash_label, to_tag, hdrs, body);
+	if (!params)
+		return ENOMEM;
+	return rpc_send("tm.reply", params, callid, NULL, h, arg);
+}
+
+int ser_rpc_uac(const char *method, const char *ruri, const char *next_hop,
+		const char *hdrs, const char *body, const char *callid,
+		ser_rpc_h *h, void *arg)
+{
+	json_t *tuac = json_pack("[s, s, s, s, s, s]", method, ruri,
+				 next_hop[0] ? next_hop : ".", ".", hdrs, body);
+	if (!tuac)
+		return ENOMEM;
+	if (uac_without_evrexec)
+		return rpc_send("tm.t_uac_start", tuac, callid, NULL, h, arg);
+
+	json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:s}", "method", method,
+				 "ruri", ruri, "nexthop", next_hop,
+				 "headers", hdrs, "body", body);
+	char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
+	json_t *params = text ? json_pack("[s, s]", UAC_ROUTE, text) : NULL;
+	json_decref(data);
+	free(text);
+	if (!params) {
+		json_decref(tuac);
+		return ENOMEM;
+	}
+	return rpc_send("evrexec.run", params, callid, tuac, h, arg);
+}
+
+void ser_rpc_forget(const void *arg)
+{
+	struct le *le;
+	LIST_FOREACH(&pending, le) {
+		struct rpc_pending *p = le->data;
+		if (p->arg == arg)
+			p->h = NULL;
+	}
+}
+
+int ser_rpc_open(const char *local, const char *kamailio_path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int err = 0;
+
+	if (!local[0] || !kamailio_path[0] ||
+	    strlen(local) >= sizeof(addr.sun_path) ||
+	    strlen(kamailio_path) >= sizeof(addr.sun_path))
+		return EINVAL;
+	kam_addr = addr;
+	strcpy(kam_addr.sun_path, kamailio_path);
+	err = ser_socket_bind(local, &rpc_fd);
+	if (err) {
+		rpc_fd = -1;
+		return err;
+	}
+	snprintf(local_path, sizeof(local_path), "%s", local);
+	err = fd_listen(rpc_fd, FD_READ, rpc_readable, NULL);
+	if (err) {
+		close(rpc_fd);
+		rpc_fd = -1;
+	}
+	return err;
+}
+
+void ser_rpc_close(void)
+{
+	while (pending.head)
+		pending_free(pending.head->data);
+	if (rpc_fd >= 0) {
+		fd_close(rpc_fd);
+		close(rpc_fd);
+		rpc_fd = -1;
+		(void)unlink(local_path);
+	}
+}
