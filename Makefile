@@ -35,7 +35,7 @@ UNIT_SRC  := $(wildcard tests/unit/*.c)
 UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 HEADERS   := $(wildcard include/sems/*.h src/core/*.h src/core/*/*.h src/ivr/*.h)
 
-.PHONY: all deps run install test unit e2e bench clean
+.PHONY: all deps run install test unit e2e bench fuzz clean
 all: deps $(BUILD)/sems $(BUILD)/ivr.so
 
 # Installs only what is missing: quick when everything is present.
@@ -107,3 +107,17 @@ bench: all
 
 clean:
 	rm -rf $(BUILD)
+
+# Coverage-guided fuzzing of the parsers that take outside input (clang).
+FUZZ_SECONDS ?= 30
+FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -g -O1 \
+	-Iinclude -Isrc/core $(PC_CFLAGS) \
+	-fsanitize=fuzzer,address,undefined
+fuzz:
+	@mkdir -p $(BUILD)/fuzz
+	clang $(FUZZ_FLAGS) tests/fuzz/fuzz_ser_parse.c src/core/ser/ser_parse.c \
+		src/core/sip_request.c -o $(BUILD)/fuzz/ser_parse -lre
+	clang $(FUZZ_FLAGS) tests/fuzz/fuzz_sip_headers.c src/core/sip_headers.c \
+		-o $(BUILD)/fuzz/sip_headers
+	$(BUILD)/fuzz/ser_parse -max_total_time=$(FUZZ_SECONDS) -max_len=70000
+	$(BUILD)/fuzz/sip_headers -max_total_time=$(FUZZ_SECONDS)

@@ -11,8 +11,7 @@
 # status is 1 if any case failed.
 #
 # Each case gets build/e2e/run.PID/NAME/ (config, sems.log, sipp traces, sink JSON;
-# kept for diagnosis) and its own block of 200 UDP ports from
-# $E2E_PORT_BASE (default: chosen from our PID so parallel runs rarely meet).
+# kept for diagnosis) and its own block of 200 UDP ports (see free_block).
 # A case writes every PID it starts to NAME/pids; after the case this script
 # kills any of them still alive (also when the case timed out), and at the
 # end it checks that no process of the suite is left.
@@ -36,7 +35,24 @@ for d in "$ROOT"/build/e2e/run.*; do
 done
 OUT=${E2E_OUT:-$ROOT/build/e2e/run.$$}
 CASE_TIMEOUT=${E2E_CASE_TIMEOUT:-120}
-PORT_BASE=${E2E_PORT_BASE:-$((20000 + ($$ % 18) * 2400))}
+# Port blocks lie below the kernel's ephemeral range (32768-), so that no
+# random client socket takes them.  Before each case, free_block picks the
+# next block of 200 ports in which no UDP/TCP socket is open (other people's
+# servers, benchmarks and test runs share this machine), starting from a
+# PID-derived offset; E2E_PORT_BASE forces fixed blocks instead.
+NEXT_BLOCK=$((10000 + ($$ % 110) * 200))
+free_block() {                   # sets BLOCK
+	local used b n
+	used=$(ss -Hanu 2>/dev/null; ss -Hant 2>/dev/null)
+	used=$(echo "$used" | awk '{ n = split($4, a, ":"); print a[n] }' | sort -un)
+	for ((n = 0; n < 110; n++)); do
+		b=$NEXT_BLOCK
+		NEXT_BLOCK=$((NEXT_BLOCK + 200))
+		[ $NEXT_BLOCK -ge 32000 ] && NEXT_BLOCK=10000
+		BLOCK=$b
+		echo "$used" | awk -v lo=$b -v hi=$((b + 199)) '$1 >= lo && $1 <= hi { f = 1 } END { exit !f }' || return 0
+	done
+}
 
 for tool in sipp ss timeout "$PYTHON"; do
 	command -v "$tool" > /dev/null || { echo "missing tool: $tool"; echo "0 passed, 1 failed"; exit 1; }
@@ -58,7 +74,7 @@ reap_case() {
 	[ -f "$dir/pids" ] || return 0
 	while read -r pid; do
 		[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || continue
-		left="$left $pid($(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c1-40))"
+		left="$left $pid($(tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline" | cut -c1-40))"
 		kill -TERM "$pid" 2>/dev/null
 		sleep 0.5
 		kill -KILL "$pid" 2>/dev/null
@@ -75,7 +91,8 @@ for f in "${cases[@]}"; do
 	dir=$OUT/$name
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	E2E_CASE_DIR=$dir E2E_PORT_BASE=$((PORT_BASE + i * 200)) \
+	if [ -n "${E2E_PORT_BASE:-}" ]; then base=$((E2E_PORT_BASE + i * 200)); else free_block; base=$BLOCK; fi
+	E2E_CASE_DIR=$dir E2E_PORT_BASE=$base \
 		timeout -k 5 "$CASE_TIMEOUT" bash "$f" > "$OUT/$name.log" 2>&1
 	rc=$?
 	reap_case "$dir"
@@ -103,14 +120,14 @@ done
 # Any process still running from a suite directory is a leak of the suite.
 leaks=
 for p in /proc/[0-9]*; do
-	cmd=$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null) || continue
+	cmd=$(tr '\0' ' ' 2>/dev/null < "$p/cmdline") || continue
 	case $cmd in
 	*"$OUT/"*) leaks="$leaks ${p#/proc/}" ;;  # sems -f, sipp -inf, sink --out
 	esac
 done
 for pid in $leaks; do
 	kill -0 "$pid" 2>/dev/null || continue
-	echo "LEAK: pid $pid still running: $(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c1-120); killing it"
+	echo "LEAK: pid $pid still running: $(tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline" | cut -c1-120); killing it"
 	kill -KILL "$pid" 2>/dev/null
 	failed=$((failed + 1))
 done
