@@ -9,11 +9,15 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/resource.h>
 #include <sems/log.h>
 #include "session_internal.h"
 #include "worker_pool.h"
 
-void session_run(struct sems_session *s);   /* session.c */
+void session_run(struct sems_session *s);   /* session_events.c */
+
+#define WORKER_NICE 5
 
 static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t run_cond = PTHREAD_COND_INITIALIZER;
@@ -54,6 +58,11 @@ static void *worker_main(void *arg)
 {
 	struct sems_session *s;
 	(void)arg;
+	/* Scripts yield the CPU to the media threads: a late RTP packet is
+	 * heard, a handler finishing a few ms later is not.  (Linux: nice is
+	 * per thread.) */
+	if (setpriority(PRIO_PROCESS, (id_t)gettid(), WORKER_NICE))
+		SEMS_DBG("cannot lower worker priority: %s", strerror(errno));
 	/* drains what is queued even while stopping, so no session leaks */
 	while ((s = run_queue_take())) {
 		session_run(s);

@@ -162,22 +162,18 @@ static void stream_drop(struct media_thread *mt, struct rtp_stream *rs)
 	rtp_stream_deref(rs);
 }
 
-static void take_pending(struct media_thread *mt, uint64_t now)
+/* New streams go to the end of the list, so the send time of the calls
+ * already running stays where it is within the 20 ms tick. */
+static void take_pending(struct media_thread *mt, struct rtp_stream **tail,
+			 uint64_t now)
 {
-	struct rtp_stream *rs;
-
 	pthread_mutex_lock(&mt->lock);
-	rs = mt->pending;
+	struct rtp_stream *rs = mt->pending;
 	mt->pending = NULL;
 	pthread_mutex_unlock(&mt->lock);
-	while (rs) {
-		struct rtp_stream *next = rs->next;
-
+	*tail = rs;
+	for (; rs; rs = rs->next)
 		rs->last_rx_ms = now;
-		rs->next = mt->streams;
-		mt->streams = rs;
-		rs = next;
-	}
 }
 
 static void tick(struct media_thread *mt)
@@ -185,7 +181,6 @@ static void tick(struct media_thread *mt)
 	uint64_t now = now_ms();
 	struct rtp_stream **pp = &mt->streams;
 
-	take_pending(mt, now);
 	while (*pp) {
 		struct rtp_stream *rs = *pp;
 
@@ -197,6 +192,7 @@ static void tick(struct media_thread *mt)
 		stream_tick(rs, now);
 		pp = &rs->next;
 	}
+	take_pending(mt, pp, now);
 }
 
 static void timespec_add_ms(struct timespec *t, unsigned ms)
@@ -223,7 +219,10 @@ static void *media_thread_main(void *arg)
 		    (now.tv_nsec - next.tv_nsec) / 1000000 > MAX_LAG_MS)
 			next = now;
 	}
-	take_pending(mt, 0);
+	struct rtp_stream **tail = &mt->streams;
+	while (*tail)
+		tail = &(*tail)->next;
+	take_pending(mt, tail, 0);
 	while (mt->streams) {
 		struct rtp_stream *rs = mt->streams;
 
