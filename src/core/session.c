@@ -22,7 +22,10 @@ struct table_node {
 };
 static struct table_node *buckets[SESSION_BUCKETS];
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned live_sessions;
+/* Session objects not freed yet: a session that ended still counts until
+ * its last reference (e.g. a job queued for the signalling thread) goes,
+ * so that shutdown waits for those jobs and a leak shows. */
+static atomic_uint live_sessions;
 
 static unsigned callid_bucket(const char *callid)
 {
@@ -42,13 +45,14 @@ static int table_add(struct sems_session *s)
 	n->s = s;
 	n->next = buckets[b];
 	buckets[b] = n;
-	live_sessions++;
 	pthread_mutex_unlock(&table_lock);
 	return 0;
 }
 
 void session_table_remove(struct sems_session *s)
 {
+	if (!s->dlg.callid)
+		return;     /* session_alloc failed before table_add */
 	unsigned b = callid_bucket(s->dlg.callid);
 	pthread_mutex_lock(&table_lock);
 	for (struct table_node **pp = &buckets[b]; *pp; pp = &(*pp)->next) {
@@ -57,7 +61,6 @@ void session_table_remove(struct sems_session *s)
 		struct table_node *n = *pp;
 		*pp = n->next;
 		free(n);
-		live_sessions--;
 		break;
 	}
 	pthread_mutex_unlock(&table_lock);
@@ -97,10 +100,7 @@ struct sems_session *session_find_remote(const char *callid,
 
 unsigned session_count(void)
 {
-	pthread_mutex_lock(&table_lock);
-	unsigned n = live_sessions;
-	pthread_mutex_unlock(&table_lock);
-	return n;
+	return atomic_load(&live_sessions);
 }
 
 void session_shutdown_all(void)
@@ -157,6 +157,7 @@ int session_alloc(struct sems_session **sp, const struct app *app,
 	struct sems_session *s = calloc(1, sizeof(*s));
 	if (!s)
 		return ENOMEM;
+	atomic_fetch_add(&live_sessions, 1);
 	atomic_init(&s->refs, 1);
 	snprintf(s->local_tag, sizeof(s->local_tag), "%016llx",
 		 (unsigned long long)rand_u64());
@@ -198,6 +199,7 @@ void session_deref(struct sems_session *s)
 	pthread_mutex_destroy(&s->dlg_lock);
 	pthread_mutex_destroy(&s->q_lock);
 	free(s);
+	atomic_fetch_sub(&live_sessions, 1);
 }
 
 const char *sems_session_id(const struct sems_session *s)
