@@ -28,6 +28,7 @@
 #define SEMS_VERSION "0.1.0"
 #define DEFAULT_CONFIG "/usr/local/etc/sems/sems.conf"
 #define SHUTDOWN_GRACE_MS 3000
+#define SIGNALLING_FLUSH_MS 200
 
 struct options {
 	const char *config_file;
@@ -135,11 +136,22 @@ static int start_services(void)
 	return err;
 }
 
+static void stop_loop(void *arg)
+{
+	(void)arg;
+	re_cancel();
+}
+
+/* The workers finish what they are running first; whatever replies and
+ * BYEs they queued for the signalling thread then still go out. */
 static void stop_services(void)
 {
+	worker_pool_stop();
+	tmr_start(&shutdown_tmr, SIGNALLING_FLUSH_MS, stop_loop, NULL);
+	(void)re_main(NULL);
+	tmr_cancel(&shutdown_tmr);
 	ser_front_stop();
 	sip_front_stop();
-	worker_pool_stop();
 	media_stop();
 	plugin_close_all();
 	signalling_close();

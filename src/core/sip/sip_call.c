@@ -20,6 +20,9 @@
 #include "sip/sip_call.h"
 #include "sip/sip_msg_convert.h"
 
+/* How long an application may take to answer or reject an INVITE */
+#define SIP_ANSWER_TIMEOUT_MS 60000
+
 static struct sip *sip_stack;
 static struct sipsess_sock *sess_sock;
 
@@ -110,8 +113,11 @@ static int sip_call_answer(void *sig, const char *sdp)
 				     call_closed, call,
 				     "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO\r\n");
 	mem_deref(desc);
-	if (!err)
-		call->invite = mem_deref((void *)call->invite);
+	if (err)   /* the caller must not wait for an answer that never comes */
+		(void)sip_treply(NULL, sip_stack, call->invite, 500,
+				 "Server Internal Error");
+	tmr_cancel(&call->answer_tmr);
+	call->invite = mem_deref((void *)call->invite);
 	return err;
 }
 
@@ -126,6 +132,7 @@ static int sip_call_reply(void *sig, unsigned code, const char *reason,
 				  "%sContent-Length: 0\r\n\r\n", hdrs);
 	int err = sip_treplyf(NULL, NULL, sip_stack, call->invite, false, code,
 			      reason, "%sContent-Length: 0\r\n\r\n", hdrs);
+	tmr_cancel(&call->answer_tmr);
 	call->invite = mem_deref((void *)call->invite);
 	return err;
 }
@@ -146,6 +153,7 @@ static int sip_call_bye(void *sig, const char *hdrs)
 static void sip_call_release(void *sig)
 {
 	struct sip_call *call = sig;
+	tmr_cancel(&call->answer_tmr);
 	mem_deref(call->sess);
 	mem_deref((void *)call->invite);
 	session_deref(call->s);
@@ -166,6 +174,19 @@ struct sip_call *sip_call_of(struct sems_session *s)
 }
 
 /* ---- new INVITEs ---- */
+
+/* An application that neither answers nor rejects (SEMS allows onInvite to
+ * do nothing) must not hold the caller and the session forever. */
+static void sip_call_answer_timeout(void *arg)
+{
+	struct sip_call *call = arg;
+	if (!call->invite)
+		return;
+	SEMS_WARN("call %s: application did not answer within %d s",
+		  call->s->dlg.callid, SIP_ANSWER_TIMEOUT_MS / 1000);
+	(void)sip_call_reply(call, 480, "Temporarily Unavailable", "");
+	session_mark_dialog_over(call->s);
+}
 
 static void sip_call_reject(const struct sip_msg *msg, unsigned code,
 			    const char *reason)
@@ -223,6 +244,9 @@ void sip_call_incoming(const struct sip_msg *msg, void *arg)
 		goto out;
 	}
 	call->invite = mem_ref((void *)msg);
+	tmr_init(&call->answer_tmr);
+	tmr_start(&call->answer_tmr, SIP_ANSWER_TIMEOUT_MS, sip_call_answer_timeout,
+		  call);
 	/* our To tag is the session id, in every reply libre builds */
 	((struct sip_msg *)msg)->tag = strtoull(sems_session_id(call->s), NULL, 16);
 	(void)sip_reply(sip_stack, msg, 100, "Trying");

@@ -3,6 +3,7 @@
 #define CORE_SIP_CALL_H
 
 #include <stdbool.h>
+#include <re.h>
 
 struct sip;
 struct sip_msg;
@@ -14,6 +15,7 @@ struct sip_call {
 	struct sems_session *s;         /* reference, dropped on release */
 	const struct sip_msg *invite;   /* held until answered or rejected */
 	struct sipsess *sess;           /* once answered                 */
+	struct tmr answer_tmr;          /* while the INVITE is held      */
 };
 
 void sip_call_setup(struct sip *sip, struct sipsess_sock *sock);
