@@ -57,8 +57,10 @@ void sems_session_dialog(const struct sems_session *s, struct sems_dialog *dlg);
 
 /* Signalling */
 int  sems_session_accept(struct sems_session *s);         /* 200 + SDP     */
+/* A provisional (1xx) or final error (300-699) reply to the INVITE; a 2xx
+ * is EINVAL: answering is sems_session_accept(). */
 int  sems_session_reply(struct sems_session *s, unsigned code,
-			const char *reason, const char *hdrs); /* to the INVITE */
+			const char *reason, const char *hdrs);
 int  sems_session_bye(struct sems_session *s, const char *hdrs);
 void sems_session_stop(struct sems_session *s);
 bool sems_session_stopped(const struct sems_session *s);

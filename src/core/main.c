@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <re.h>
 #include <sems/log.h>
 #include "core_config.h"
@@ -29,6 +30,7 @@
 #define DEFAULT_CONFIG "/usr/local/etc/sems/sems.conf"
 #define SHUTDOWN_GRACE_MS 3000
 #define SIGNALLING_FLUSH_MS 200
+#define WATCHED_FDS_MAX 65536
 
 struct options {
 	const char *config_file;
@@ -82,8 +84,9 @@ static int write_pid_file(const char *path)
 {
 	FILE *f = fopen(path, "w");
 	if (!f) {
-		SEMS_ERROR("cannot write pid file %s: %s", path, strerror(errno));
-		return errno;
+		int err = errno;   /* logging may change errno */
+		SEMS_ERROR("cannot write pid file %s: %s", path, strerror(err));
+		return err;
 	}
 	fprintf(f, "%ld\n", (long)getpid());
 	fclose(f);
@@ -115,6 +118,31 @@ static void on_signal(int sig)
 	SEMS_INFO("signal %d: shutting down (%u sessions)", sig, session_count());
 	session_shutdown_all();
 	tmr_start(&shutdown_tmr, 50, shutdown_poll, NULL);
+}
+
+/* Every call holds an RTP socket, so the default soft limit of 1024 open
+ * files would cap the server near 1000 calls: raise it up to the hard
+ * limit.  libre (1.1.0) also watches only fds below 1024 unless told
+ * otherwise, and RTP sockets take the low numbers: past ~1000 calls a
+ * SIP/TCP connection would be refused.  Watch as many as we may open. */
+static void watched_fds_setup(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	rlim_t want = rl.rlim_max < WATCHED_FDS_MAX ? rl.rlim_max : WATCHED_FDS_MAX;
+	if (rl.rlim_cur < want) {
+		rl.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			SEMS_WARN("cannot raise the open file limit: %s", strerror(errno));
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur <= 1024)
+		return;
+	int n = rl.rlim_cur > WATCHED_FDS_MAX ? WATCHED_FDS_MAX : (int)rl.rlim_cur;
+	int err = fd_setsize(n);
+	if (err)
+		SEMS_WARN("cannot watch %d file descriptors: %s", n, strerror(err));
 }
 
 static int start_services(void)
@@ -189,6 +217,7 @@ int main(int argc, char **argv)
 		SEMS_ERROR("cannot initialise libre");
 		return 1;
 	}
+	watched_fds_setup();
 
 	int err = start_services();
 	if (!err) {

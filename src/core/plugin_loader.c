@@ -62,8 +62,9 @@ static int plugin_load_dir(const char *dir, const char *config_dir)
 	struct dirent **names;
 	int n = scandir(dir, &names, NULL, alphasort), err = 0;
 	if (n < 0) {
-		SEMS_ERROR("cannot read plugin_path %s: %s", dir, strerror(errno));
-		return errno;
+		err = errno;   /* logging may change errno */
+		SEMS_ERROR("cannot read plugin_path %s: %s", dir, strerror(err));
+		return err;
 	}
 	for (int i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;

@@ -101,8 +101,8 @@ int sems_session_accept(struct sems_session *s)
 int sems_session_reply(struct sems_session *s, unsigned code,
 		       const char *reason, const char *hdrs)
 {
-	if (code < 100 || code > 699)
-		return EINVAL;
+	if (code < 100 || code > 699 || (code >= 200 && code < 300))
+		return EINVAL;    /* a 2xx needs the SDP: sems_session_accept() */
 	if (atomic_load(&s->final_replied))
 		return EALREADY;
 	if (code >= 200)

@@ -131,7 +131,7 @@ static void session_end(struct sems_session *s)
 		s->rtp = NULL;
 	}
 	if (signalling_call(session_release_signalling, session_ref(s)))
-		session_deref(s);   /* the front's link then goes at shutdown */
+		session_deref(s);   /* out of memory: the front's state leaks */
 }
 
 static bool session_app_create(struct sems_session *s)

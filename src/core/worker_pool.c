@@ -1,8 +1,8 @@
 /* worker_pool.c: session worker threads draining per-session event queues.
  *
  * The run queue holds sessions, not events: a session is queued when its
- * first pending event arrives (session.c sets `scheduled`) and a worker
- * runs all its events before taking the next session.
+ * first pending event arrives (session_events.c sets `scheduled`) and a
+ * worker runs all its events before taking the next session.
  */
 #include <errno.h>
 #include <pthread.h>

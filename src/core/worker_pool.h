@@ -1,8 +1,8 @@
 /* worker_pool.h: the fixed pool of session worker threads.
  *
  * Sessions with pending events wait in one run queue; a worker takes a
- * session, drains its events in order, and puts it back only if more
- * arrived meanwhile.  A session is never in the queue twice, so its events
+ * session and drains its events in order, those that arrive meanwhile
+ * included.  A session is never in the queue twice, so its events
  * never run in parallel, and no thread is ever dedicated to one call.
  */
 #ifndef CORE_WORKER_POOL_H

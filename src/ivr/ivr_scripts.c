@@ -187,9 +187,10 @@ int ivr_scripts_load(const char *script_path, const char *config_dir)
 	int n = scandir(script_path, &list, NULL, alphasort);
 
 	if (n < 0) {
+		int err = errno;   /* logging may change errno */
 		SEMS_ERROR("Ivr-Python: cannot read script_path %s: %s",
-			   script_path, strerror(errno));
-		return errno;
+			   script_path, strerror(err));
+		return err;
 	}
 	scripts = calloc((size_t)n + 1, sizeof(*scripts));
 	for (int i = 0; i < n; i++) {

@@ -74,16 +74,26 @@ static void invite_reply_done(int err, int code, const char *msg, void *arg)
 	}
 }
 
+/* 200 with our SDP to transaction tid (the INVITE or a re-INVITE). */
+static int reply_200_sdp(struct ser_call *call, const char *tid,
+			 const char *sdp, ser_rpc_h *h)
+{
+	char *hdrs = NULL;
+	if (asprintf(&hdrs, "%sContent-Type: application/sdp\r\n",
+		     call->contact) < 0)
+		return ENOMEM;
+	int err = ser_rpc_reply(tid, 200, "OK", call->local_tag, hdrs, sdp,
+				call->callid, h, call);
+	free(hdrs);
+	return err;
+}
+
 static int ser_call_answer(void *sig, const char *sdp)
 {
 	struct ser_call *call = sig;
-	char hdrs[512];
 	if (call->final_sent)
 		return EALREADY;
-	snprintf(hdrs, sizeof(hdrs), "%sContent-Type: application/sdp\r\n",
-		 call->contact);
-	int err = ser_rpc_reply(call->invite_tid, 200, "OK", call->local_tag,
-				hdrs, sdp, call->callid, invite_reply_done, call);
+	int err = reply_200_sdp(call, call->invite_tid, sdp, invite_reply_done);
 	if (!err)
 		call->final_sent = true;
 	return err;
@@ -259,12 +269,8 @@ static void on_bye(struct ser_call *call, const struct ser_request *sr)
 /* re-INVITE: media stays as negotiated; answer with the same SDP. */
 static void on_reinvite(struct ser_call *call, const struct ser_request *sr)
 {
-	char hdrs[512];
-	snprintf(hdrs, sizeof(hdrs), "%sContent-Type: application/sdp\r\n",
-		 call->contact);
-	(void)ser_rpc_reply(sr->hash_label, 200, "OK", call->local_tag, hdrs,
-			    call->s->sdp_answer ? call->s->sdp_answer : "",
-			    call->callid, NULL, NULL);
+	(void)reply_200_sdp(call, sr->hash_label,
+			    call->s->sdp_answer ? call->s->sdp_answer : "", NULL);
 	post_request(call, SEMS_EV_SIP_REQUEST, sr);
 }
 

@@ -195,14 +195,23 @@ static void sip_call_reject(const struct sip_msg *msg, unsigned code,
 			  "Content-Length: 0\r\n\r\n");
 }
 
+struct sems_session *sip_call_find(const struct pl *callid,
+				   const struct pl *tag, bool remote)
+{
+	char *cid = NULL, *t = NULL;
+	struct sems_session *s = NULL;
+	if (!re_sdprintf(&cid, "%r", callid) && !re_sdprintf(&t, "%r", tag))
+		s = remote ? session_find_remote(cid, t) : session_find(cid, t);
+	mem_deref(cid);
+	mem_deref(t);
+	return s;
+}
+
 /* A retransmitted INVITE of a call we are still deciding about. */
 static bool sip_call_retransmission(const struct sip_msg *msg)
 {
-	char callid[256], tag[128];
-	if (re_snprintf(callid, sizeof(callid), "%r", &msg->callid) < 0 ||
-	    re_snprintf(tag, sizeof(tag), "%r", &msg->from.tag) < 0)
-		return false;
-	struct sems_session *s = session_find_remote(callid, tag);
+	struct sems_session *s = sip_call_find(&msg->callid, &msg->from.tag,
+					       true);
 	if (!s)
 		return false;
 	struct sip_call *call = sip_call_of(s);

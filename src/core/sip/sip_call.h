@@ -23,5 +23,9 @@ void sip_call_setup(struct sip *sip, struct sipsess_sock *sock);
 void sip_call_incoming(const struct sip_msg *msg, void *arg);
 /* The front's state of s, or NULL when s is not a direct-SIP call. */
 struct sip_call *sip_call_of(struct sems_session *s);
+/* session_find() (our tag) or session_find_remote() (the caller's) for
+ * a message's Call-ID and tag, of any length.  New reference, or NULL. */
+struct sems_session *sip_call_find(const struct pl *callid,
+				   const struct pl *tag, bool remote);
 
 #endif

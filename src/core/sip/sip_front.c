@@ -30,20 +30,11 @@ static void reply_with(const struct sip_msg *msg, unsigned code,
 			  "%sContent-Length: 0\r\n\r\n", extra);
 }
 
-static struct sems_session *session_of(const struct pl *callid,
-				       const struct pl *tag, bool remote)
-{
-	char cid[256], t[128];
-	if (re_snprintf(cid, sizeof(cid), "%r", callid) < 0 ||
-	    re_snprintf(t, sizeof(t), "%r", tag) < 0)
-		return NULL;
-	return remote ? session_find_remote(cid, t) : session_find(cid, t);
-}
-
 /* CANCEL of an INVITE we have not answered yet (answered ones: sipsess). */
 static void cancel_call(const struct sip_msg *msg)
 {
-	struct sems_session *s = session_of(&msg->callid, &msg->from.tag, true);
+	struct sems_session *s = sip_call_find(&msg->callid, &msg->from.tag,
+					       true);
 	struct sip_call *call = s ? sip_call_of(s) : NULL;
 
 	if (!call || !call->invite) {
@@ -69,7 +60,8 @@ static void cancel_call(const struct sip_msg *msg)
 static void answer_options(const struct sip_msg *msg)
 {
 	if (pl_isset(&msg->to.tag)) {
-		struct sems_session *s = session_of(&msg->callid, &msg->to.tag, false);
+		struct sems_session *s = sip_call_find(&msg->callid,
+						       &msg->to.tag, false);
 		if (!s) {
 			reply_with(msg, 481, "Call/Transaction Does Not Exist", "");
 			return;

@@ -113,6 +113,18 @@ static char *fmt_dup(const char *fmt, ...)
 	return s;
 }
 
+/* The route set as sip.h shows it (as the Kamailio front does): one
+ * "Route: " line with the Record-Route values, or "". */
+static char *route_text(const struct sip_msg *msg)
+{
+	char *rr = headers_text(msg, SIP_HDR_RECORD_ROUTE), *s;
+	if (!rr || !rr[0])
+		return rr;
+	s = fmt_dup("Route: %s\r\n", rr);
+	free(rr);
+	return s;
+}
+
 struct sems_sip_request *sip_msg_to_request(const struct sip_msg *msg)
 {
 	struct str_pool p = { .n = 0 };
@@ -136,7 +148,7 @@ struct sems_sip_request *sip_msg_to_request(const struct sip_msg *msg)
 		.callid = pool_pl(&p, &msg->callid),
 		.from_tag = pool_pl(&p, &msg->from.tag),
 		.to_tag = pool_pl(&p, &msg->to.tag),
-		.route = pool_add(&p, headers_text(msg, SIP_HDR_RECORD_ROUTE)),
+		.route = pool_add(&p, route_text(msg)),
 		.next_hop = "",
 		.contact = pool_add(&p, contact_uri(msg)),
 		.content_type = pool_add(&p, msg->ctyp.type.l ?
