@@ -10,6 +10,7 @@ suite_fn rtp_stream_suite;
 suite_fn sdp_suite;
 suite_fn config_suite;
 suite_fn routing_suite;
+suite_fn session_suite;
 suite_fn ser_parse_suite;
 
 /* suites: one line each (keep sorted) */
@@ -20,6 +21,7 @@ static suite_fn *const suites[] = {
 	sdp_suite,
 	config_suite,
 	routing_suite,
+	session_suite,
 	ser_parse_suite,
 	NULL,
 };

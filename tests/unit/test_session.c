@@ -1,0 +1,307 @@
+/* test_session.c: sessions on the worker pool and the signalling thread
+ * (session.c, session_events.c, session_control.c, worker_pool.c), with a
+ * fake application and a fake signalling front. */
+#include <check.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <re.h>
+#include <sems/session.h>
+#include "app_registry.h"
+#include "session_internal.h"
+#include "signalling.h"
+#include "sip_request.h"
+#include "worker_pool.h"
+
+#define MAX_SESSIONS 32
+#define EVENTS_EACH 100
+
+/* What the fake application saw, per session */
+struct fake_state {
+	int index;
+	atomic_bool in_handler;
+	int last_seq;         /* order check: events carry their number in cseq */
+	int events;
+	int invites;
+	bool out_of_order, parallel;
+};
+
+enum app_mode { APP_COUNT, APP_ACCEPT_THEN_STOP, APP_IGNORE_BYE, APP_STOP_FIRST };
+static enum app_mode app_mode;
+static atomic_int states_freed, fake_index;
+
+/* What the fake front was asked to do */
+struct fake_front {
+	struct sems_session *s;
+	atomic_int answers, replies, byes, released;
+	unsigned last_code;
+};
+static struct fake_front fronts[MAX_SESSIONS];
+static struct fake_state *states[MAX_SESSIONS];
+
+static int fake_new(void *arg, struct sems_session *s, void **statep)
+{
+	(void)arg;
+	(void)s;
+	struct fake_state *st = calloc(1, sizeof(*st));
+	st->index = atomic_fetch_add(&fake_index, 1);
+	states[st->index] = st;
+	*statep = st;
+	return 0;
+}
+
+static void fake_event(void *state, struct sems_session *s,
+		       const struct sems_event *ev)
+{
+	struct fake_state *st = state;
+	if (atomic_exchange(&st->in_handler, true))
+		st->parallel = true;
+	if (ev->type == SEMS_EV_INVITE) {
+		st->invites++;
+		if (app_mode == APP_ACCEPT_THEN_STOP)
+			ck_assert_int_eq(sems_session_accept(s), 0);
+		if (app_mode == APP_ACCEPT_THEN_STOP || app_mode == APP_STOP_FIRST)
+			sems_session_stop(s);
+	} else if (ev->type == SEMS_EV_SIP_REQUEST) {
+		if ((int)ev->req->cseq != st->last_seq + 1)
+			st->out_of_order = true;
+		st->last_seq = (int)ev->req->cseq;
+		st->events++;
+		if (st->events % 10 == 0)
+			nanosleep(&(struct timespec){ 0, 100000 }, NULL);
+	}
+	atomic_store(&st->in_handler, false);
+}
+
+static void fake_free(void *state)
+{
+	(void)state;   /* kept for the assertions; freed by the test */
+	atomic_fetch_add(&states_freed, 1);
+}
+
+static const struct sems_app_ops fake_ops = { fake_new, fake_event, fake_free };
+static const struct app fake_app = { "fake", &fake_ops, NULL };
+
+static int front_answer(void *sig, const char *sdp)
+{
+	(void)sdp;
+	atomic_fetch_add(&((struct fake_front *)sig)->answers, 1);
+	return 0;
+}
+
+static int front_reply(void *sig, unsigned code, const char *reason,
+		       const char *hdrs)
+{
+	(void)reason;
+	(void)hdrs;
+	struct fake_front *f = sig;
+	f->last_code = code;
+	atomic_fetch_add(&f->replies, 1);
+	return 0;
+}
+
+static int front_bye(void *sig, const char *hdrs)
+{
+	(void)hdrs;
+	atomic_fetch_add(&((struct fake_front *)sig)->byes, 1);
+	return 0;
+}
+
+static void front_release(void *sig)
+{
+	struct fake_front *f = sig;
+	atomic_fetch_add(&f->released, 1);
+	session_deref(f->s);
+}
+
+static const struct signalling_ops fake_front_ops = {
+	"fake", front_answer, front_reply, front_bye, front_release,
+};
+
+static struct sems_session *new_session(int i)
+{
+	char callid[32];
+	snprintf(callid, sizeof(callid), "call-%d", i);
+	struct sems_sip_request tpl = { .method = "INVITE", .callid = callid,
+					.from_tag = "ft", .cseq = 1 };
+	struct sems_sip_request *inv = sip_request_dup(&tpl);
+	ck_assert_int_eq(session_alloc(&fronts[i].s, &fake_app, inv,
+				       &fake_front_ops, &fronts[i]), 0);
+	fronts[i].s->sdp_answer = strdup("v=0\r\n");
+	ck_assert_int_eq(session_post_event(fronts[i].s, SEMS_EV_INVITE, inv, NULL), 0);
+	return fronts[i].s;
+}
+
+/* Runs the signalling loop until `done()` or 5 s. */
+static bool (*loop_done)(void);
+static struct tmr loop_tmr;
+static int loop_ticks;
+
+static void loop_poll(void *arg)
+{
+	(void)arg;
+	if (loop_done() || ++loop_ticks > 500) {
+		re_cancel();
+		return;
+	}
+	tmr_start(&loop_tmr, 10, loop_poll, NULL);
+}
+
+static void run_signalling_until(bool (*done)(void))
+{
+	loop_done = done;
+	loop_ticks = 0;
+	tmr_init(&loop_tmr);
+	tmr_start(&loop_tmr, 10, loop_poll, NULL);
+	(void)re_main(NULL);
+	tmr_cancel(&loop_tmr);
+}
+
+static int n_sessions;
+
+static bool all_released(void)
+{
+	for (int i = 0; i < n_sessions; i++)
+		if (!atomic_load(&fronts[i].released))
+			return false;
+	return session_count() == 0;
+}
+
+static void setup(void)
+{
+	memset(fronts, 0, sizeof(fronts));
+	memset(states, 0, sizeof(states));
+	atomic_store(&states_freed, 0);
+	atomic_store(&fake_index, 0);
+	ck_assert_int_eq(libre_init(), 0);
+	ck_assert_int_eq(signalling_init(), 0);
+	ck_assert_int_eq(worker_pool_start(4), 0);
+}
+
+static void teardown(void)
+{
+	worker_pool_stop();
+	signalling_close();
+	for (int i = 0; i < MAX_SESSIONS; i++)
+		free(states[i]);
+	libre_close();
+}
+
+START_TEST(events_of_a_session_run_in_order_and_never_in_parallel)
+{
+	app_mode = APP_COUNT;
+	n_sessions = MAX_SESSIONS;
+	for (int i = 0; i < n_sessions; i++)
+		new_session(i);
+	/* interleave the sessions' events, as calls do */
+	for (int seq = 1; seq <= EVENTS_EACH; seq++) {
+		for (int i = 0; i < n_sessions; i++) {
+			struct sems_sip_request req = { .method = "INFO", .cseq = (unsigned)seq };
+			ck_assert_int_eq(session_post_event(fronts[i].s, SEMS_EV_SIP_REQUEST,
+							    &req, NULL), 0);
+		}
+	}
+	for (int i = 0; i < n_sessions; i++)
+		sems_session_stop(fronts[i].s);   /* ends after its next event */
+	for (int i = 0; i < n_sessions; i++) {
+		struct sems_sip_request req = { .method = "INFO", .cseq = EVENTS_EACH + 1 };
+		session_post_event(fronts[i].s, SEMS_EV_SIP_REQUEST, &req, NULL);
+	}
+	run_signalling_until(all_released);
+
+	ck_assert_int_eq(atomic_load(&states_freed), n_sessions);
+	for (int i = 0; i < n_sessions; i++) {
+		struct fake_state *st = states[i];
+		ck_assert_ptr_nonnull(st);
+		ck_assert_int_eq(st->invites, 1);
+		ck_assert_msg(!st->parallel, "session %d ran two handlers at once", i);
+		ck_assert_msg(!st->out_of_order, "session %d saw events out of order", i);
+		ck_assert_int_ge(st->events, 1);
+		ck_assert_int_eq(atomic_load(&fronts[i].released), 1);
+	}
+	ck_assert_uint_eq(session_count(), 0);
+}
+END_TEST
+
+START_TEST(a_session_stopped_while_connected_gets_its_bye_sent)
+{
+	app_mode = APP_ACCEPT_THEN_STOP;
+	n_sessions = 1;
+	new_session(0);
+	run_signalling_until(all_released);
+	ck_assert_int_eq(atomic_load(&fronts[0].answers), 1);
+	ck_assert_int_eq(atomic_load(&fronts[0].byes), 1);
+	ck_assert_int_eq(atomic_load(&fronts[0].replies), 0);
+	ck_assert_int_eq(atomic_load(&fronts[0].released), 1);
+	ck_assert_int_eq(atomic_load(&states_freed), 1);
+}
+END_TEST
+
+START_TEST(a_session_stopped_before_answering_gets_a_500)
+{
+	app_mode = APP_STOP_FIRST;
+	n_sessions = 1;
+	new_session(0);
+	run_signalling_until(all_released);
+	ck_assert_int_eq(atomic_load(&fronts[0].answers), 0);
+	ck_assert_int_eq(atomic_load(&fronts[0].replies), 1);
+	ck_assert_uint_eq(fronts[0].last_code, 500);
+	ck_assert_int_eq(atomic_load(&fronts[0].released), 1);
+}
+END_TEST
+
+static bool bye_delivered(void)
+{
+	return states[0] && states[0]->events == 1;
+}
+
+START_TEST(a_dialog_ended_by_the_caller_ends_the_session_after_its_bye)
+{
+	app_mode = APP_IGNORE_BYE;   /* the script never calls stopSession() */
+	n_sessions = 1;
+	struct sems_session *s = new_session(0);
+	struct sems_sip_request bye = { .method = "BYE", .cseq = 1 };
+	/* a front reports a caller's BYE as: the event, then the dialog over */
+	session_post_event(s, SEMS_EV_SIP_REQUEST, &bye, NULL);
+	session_mark_dialog_over(s);
+	run_signalling_until(all_released);
+	ck_assert(bye_delivered());
+	ck_assert_int_eq(atomic_load(&fronts[0].byes), 0);   /* no BYE back */
+	ck_assert_int_eq(atomic_load(&fronts[0].released), 1);
+	ck_assert_int_eq(atomic_load(&states_freed), 1);
+	ck_assert_uint_eq(session_count(), 0);
+}
+END_TEST
+
+START_TEST(a_final_reply_is_sent_once_and_2xx_needs_accept)
+{
+	app_mode = APP_COUNT;
+	n_sessions = 1;
+	struct sems_session *s = new_session(0);
+	ck_assert_int_eq(sems_session_reply(s, 200, "OK", ""), EINVAL);
+	ck_assert_int_eq(sems_session_reply(s, 99, "x", ""), EINVAL);
+	ck_assert_int_eq(sems_session_reply(s, 486, "Busy Here", ""), 0);
+	ck_assert_int_eq(sems_session_reply(s, 487, "Again", ""), EALREADY);
+	ck_assert_int_eq(sems_session_accept(s), EALREADY);
+	run_signalling_until(all_released);
+	ck_assert_int_eq(atomic_load(&fronts[0].replies), 1);
+	ck_assert_uint_eq(fronts[0].last_code, 486);
+	ck_assert_int_eq(atomic_load(&fronts[0].released), 1);
+}
+END_TEST
+
+Suite *session_suite(void)
+{
+	Suite *s = suite_create("session");
+	TCase *tc = tcase_create("session");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, events_of_a_session_run_in_order_and_never_in_parallel);
+	tcase_add_test(tc, a_session_stopped_while_connected_gets_its_bye_sent);
+	tcase_add_test(tc, a_session_stopped_before_answering_gets_a_500);
+	tcase_add_test(tc, a_dialog_ended_by_the_caller_ends_the_session_after_its_bye);
+	tcase_add_test(tc, a_final_reply_is_sent_once_and_2xx_needs_accept);
+	suite_add_tcase(s, tc);
+	return s;
+}
