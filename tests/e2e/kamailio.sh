@@ -12,6 +12,8 @@
 #   kam_start                   # etc/kamailio/sems-t_write_unix.cfg, waits until ready
 #   e2e_sipp call uac_announce.xml announce     # through Kamailio
 #
+# kam_case_start SCRIPT... does the six set-up lines above in one.
+#
 # Kamailio runs in the foreground (-DD -E, log in $CASE_DIR/kamailio.log),
 # its PID is tracked like every other process and killed by PID.
 
@@ -77,4 +79,18 @@ kam_log_has() {
 # kam_log_lacks REGEX what: Kamailio's log must not match REGEX.
 kam_log_lacks() {
 	! grep -qE "$1" "$CASE_DIR/kamailio.log" || e2e_fail "kamailio log has $2: $(grep -m1 -E "$1" "$CASE_DIR/kamailio.log")"
+}
+
+# kam_case_start SCRIPT...: the usual start of a case: the scripts, the
+# server in SER mode, and Kamailio in front of it.
+kam_case_start() {
+	local script
+	e2e_init
+	kam_init
+	for script in "$@"; do
+		e2e_add_script "$script"
+	done
+	kam_write_config
+	e2e_start_server "$@"
+	kam_start
 }

@@ -6,12 +6,7 @@
 # ended by the server's BYE, whose From tag is the To tag of its 200.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../kamailio.sh"
-e2e_init
-kam_init
-e2e_add_script announce
-kam_write_config
-e2e_start_server announce
-kam_start
+kam_case_start announce
 e2e_log_has "ser: taking requests on $SEMS_SOCK" "the SER front start-up line"
 
 prompt=$(e2e_wav_seconds "$E2E_PREFIX/lib/sems/audio/welcome.wav")

@@ -5,13 +5,7 @@
 # and dropped while the server keeps serving.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../kamailio.sh"
-e2e_init
-kam_init
-e2e_add_script slow_answer
-e2e_add_script announce
-kam_write_config
-e2e_start_server slow_answer announce
-kam_start
+kam_case_start slow_answer announce
 
 e2e_sipp cancel uac_cancel.xml slow_answer
 e2e_expect_rc cancel 0 "INVITE/100/CANCEL through Kamailio (want 200 to CANCEL, 487 to INVITE)"

@@ -4,12 +4,7 @@
 # caller's BYE ends it.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../kamailio.sh"
-e2e_init
-kam_init
-e2e_add_script announce
-kam_write_config
-e2e_start_server announce
-kam_start
+kam_case_start announce
 
 e2e_sink_start sink "$E2E_SINK_PORT" 1 --echo
 e2e_sipp dlg uac_kam_indialog.xml announce
