@@ -14,7 +14,8 @@ PYTHON  := /usr/bin/python3
 
 DEB_PACKAGES := build-essential pkg-config libre-dev libspandsp-dev \
 	libsndfile1-dev libsamplerate0-dev libjansson-dev libpython3-dev \
-	python3 check sip-tester kamailio sox procps iproute2
+	python3 check sip-tester kamailio kamailio-extra-modules sox procps \
+	iproute2
 
 PC_LIBS := libre spandsp sndfile samplerate jansson
 CC      ?= cc
