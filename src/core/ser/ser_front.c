@@ -18,8 +18,7 @@
 #include "ser/ser_rpc.h"
 #include "ser/ser_socket.h"
 
-static int ser_fd = -1;
-static char sock_path[108];
+static struct ser_socket ser_sock = { .fd = -1 };
 
 static void ser_dispatch(const struct ser_request *sr)
 {
@@ -40,7 +39,7 @@ static void ser_readable(int flags, void *arg)
 		struct ser_request sr;
 		const char *why;
 		/* MSG_TRUNC: the real length, so oversized datagrams are seen */
-		ssize_t n = recv(ser_fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
+		ssize_t n = recv(ser_sock.fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
 		if (n < 0)
 			return;
 		size_t len = (size_t)n;   /* > sizeof(buf): parsing says EMSGSIZE */
@@ -54,20 +53,6 @@ static void ser_readable(int flags, void *arg)
 	}
 }
 
-static int ser_bind(const char *path)
-{
-	int err = ser_socket_bind(path, &ser_fd);
-	if (err)
-		return err;
-	snprintf(sock_path, sizeof(sock_path), "%s", path);
-	err = fd_listen(ser_fd, FD_READ, ser_readable, NULL);
-	if (err) {
-		close(ser_fd);
-		ser_fd = -1;
-	}
-	return err;
-}
-
 int ser_front_start(void)
 {
 	const char *rpc = core_cfg.ser_socket_name[0] ?
@@ -77,7 +62,7 @@ int ser_front_start(void)
 
 	if (!core_cfg.socket_name[0])
 		return 0;
-	int err = ser_bind(core_cfg.socket_name);
+	int err = ser_socket_open(&ser_sock, core_cfg.socket_name, ser_readable, NULL);
 	if (err)
 		return err;
 	err = ser_rpc_open(reply, rpc);
@@ -94,11 +79,6 @@ int ser_front_start(void)
 
 void ser_front_stop(void)
 {
-	if (ser_fd >= 0) {
-		fd_close(ser_fd);
-		close(ser_fd);
-		ser_fd = -1;
-		(void)unlink(sock_path);
-	}
+	ser_socket_close(&ser_sock);
 	ser_rpc_close();
 }

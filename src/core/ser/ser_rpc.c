@@ -39,9 +39,8 @@ struct rpc_pending {
 	void *arg;
 };
 
-static int rpc_fd = -1;
+static struct ser_socket rpc_sock = { .fd = -1 };
 static struct sockaddr_un kam_addr;
-static char local_path[108];
 static struct list pending;
 static json_int_t next_id = 1;
 static bool uac_without_evrexec;   /* Kamailio has no evrexec.run */
@@ -92,11 +91,11 @@ static int rpc_send(const char *method, json_t *params, const char *callid,
 		err = ENOMEM;
 		goto out;
 	}
-	if (rpc_fd < 0) {
+	if (rpc_sock.fd < 0) {
 		err = ENOTCONN;
 		goto out;
 	}
-	if (sendto(rpc_fd, text, strlen(text), 0, (struct sockaddr *)&kam_addr,
+	if (sendto(rpc_sock.fd, text, strlen(text), 0, (struct sockaddr *)&kam_addr,
 		   sizeof(kam_addr)) < 0) {
 		err = errno;
 		SEMS_ERROR("ser: call %s: cannot send %s to Kamailio at %s: %s",
@@ -188,7 +187,7 @@ static void rpc_readable(int flags, void *arg)
 	(void)flags;
 	(void)arg;
 	for (;;) {
-		ssize_t n = recv(rpc_fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+		ssize_t n = recv(rpc_sock.fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
 		if (n < 0)
 			return;
 		buf[n] = '\0';
@@ -244,37 +243,17 @@ void ser_rpc_forget(const void *arg)
 
 int ser_rpc_open(const char *local, const char *kamailio_path)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int err = 0;
-
 	if (!local[0] || !kamailio_path[0] ||
-	    strlen(local) >= sizeof(addr.sun_path) ||
-	    strlen(kamailio_path) >= sizeof(addr.sun_path))
-		return EINVAL;
-	kam_addr = addr;
+	    strlen(kamailio_path) >= sizeof(kam_addr.sun_path))
+		return EINVAL;   /* `local` is checked by ser_socket_open() */
+	kam_addr = (struct sockaddr_un){ .sun_family = AF_UNIX };
 	strcpy(kam_addr.sun_path, kamailio_path);
-	err = ser_socket_bind(local, &rpc_fd);
-	if (err) {
-		rpc_fd = -1;
-		return err;
-	}
-	snprintf(local_path, sizeof(local_path), "%s", local);
-	err = fd_listen(rpc_fd, FD_READ, rpc_readable, NULL);
-	if (err) {
-		close(rpc_fd);
-		rpc_fd = -1;
-	}
-	return err;
+	return ser_socket_open(&rpc_sock, local, rpc_readable, NULL);
 }
 
 void ser_rpc_close(void)
 {
 	while (pending.head)
 		pending_free(pending.head->data);
-	if (rpc_fd >= 0) {
-		fd_close(rpc_fd);
-		close(rpc_fd);
-		rpc_fd = -1;
-		(void)unlink(local_path);
-	}
+	ser_socket_close(&rpc_sock);
 }

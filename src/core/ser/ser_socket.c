@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <re.h>
 #include <sems/log.h>
 #include "ser/ser_socket.h"
 
@@ -66,4 +67,29 @@ int ser_socket_bind(const char *path, int *fdp)
 	}
 	*fdp = fd;
 	return 0;
+}
+
+int ser_socket_open(struct ser_socket *sock, const char *path,
+		    void (*readable)(int flags, void *arg), void *arg)
+{
+	int err = ser_socket_bind(path, &sock->fd);
+	if (err) {
+		sock->fd = -1;
+		return err;
+	}
+	snprintf(sock->path, sizeof(sock->path), "%s", path);
+	err = fd_listen(sock->fd, FD_READ, readable, arg);
+	if (err)
+		ser_socket_close(sock);
+	return err;
+}
+
+void ser_socket_close(struct ser_socket *sock)
+{
+	if (sock->fd < 0)
+		return;
+	fd_close(sock->fd);
+	close(sock->fd);
+	sock->fd = -1;
+	(void)unlink(sock->path);
 }
