@@ -28,7 +28,12 @@ import selectors
 import signal
 import socket
 import struct
+import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "tests", "e2e"))
+from rtp_sink import Echo  # noqa: E402  (PCMU silence back to the server)
 
 FRAME = 0.020
 
@@ -91,32 +96,6 @@ def per_second(arrivals, offs, base):
             out.append(0.0)
         out[i] = max(out[i], round((o - base) * 1000, 1))
     return out
-
-
-class Echo:
-    """PCMU silence at 50 pps to the first source seen on a port."""
-
-    def __init__(self, sock, dest):
-        self.sock, self.dest = sock, dest
-        self.seq, self.ts = 1000, 8000
-        self.ssrc = int.from_bytes(os.urandom(4), "big")
-        self.next = time.monotonic()
-        self.sent = 0
-
-    def tick(self, now):
-        while now >= self.next:
-            hdr = struct.pack("!BBHII", 0x80, 0x80 if self.seq == 1000 else 0,
-                              self.seq, self.ts, self.ssrc)
-            try:
-                self.sock.sendto(hdr + b"\xff" * 160, self.dest)
-                self.sent += 1
-            except OSError:
-                pass
-            self.seq = (self.seq + 1) & 0xFFFF
-            self.ts = (self.ts + 160) & 0xFFFFFFFF
-            self.next += FRAME
-            if now - self.next > 0.2:     # we fell behind: do not burst
-                self.next = now
 
 
 def bind(port, rcvbuf):

@@ -101,12 +101,14 @@ class PortStats:
 
 
 class Echo:
-    """PCMU silence at 50 pps to the first source seen on a port."""
+    """PCMU silence at 50 pps to the first source seen on a port (also
+    used by bench/rtp_meter.py)."""
 
     def __init__(self, sock, dest):
         self.sock, self.dest = sock, dest
         self.seq, self.ts, self.ssrc = 1000, 8000, int.from_bytes(os.urandom(4), "big")
         self.next = time.monotonic()
+        self.sent = 0
 
     def tick(self, now):
         while now >= self.next:
@@ -114,11 +116,14 @@ class Echo:
                               self.seq, self.ts, self.ssrc)
             try:
                 self.sock.sendto(hdr + b"\xff" * 160, self.dest)
+                self.sent += 1
             except OSError:
                 pass
             self.seq = (self.seq + 1) & 0xFFFF
             self.ts = (self.ts + 160) & 0xFFFFFFFF
             self.next += 0.02
+            if now - self.next > 0.2:     # we fell behind: do not burst
+                self.next = now
 
 
 def main():
