@@ -40,12 +40,18 @@ enum sems_event_type {
 	SEMS_EV_AUDIO_QUEUE_EMPTY, /* the playlist ran empty                 */
 	SEMS_EV_RTP_TIMEOUT,       /* no RTP for dead_rtp_time seconds       */
 	SEMS_EV_SHUTDOWN,          /* the server is stopping                 */
+	SEMS_EV_DTMF,              /* key, duration_ms: one key press        */
+	SEMS_EV_TIMER,             /* timer_id: a timer of set_timer fired   */
+	SEMS_EV_AUDIO_CLEARED,     /* the playlist was cleared (flush)       */
 };
 
 struct sems_event {
 	enum sems_event_type type;
 	const struct sems_sip_request *req;   /* or NULL */
 	const struct sems_sip_reply *reply;   /* or NULL */
+	int key;                /* SEMS_EV_DTMF: 0-9, *=10, #=11, A-D=12-15 */
+	unsigned duration_ms;   /* SEMS_EV_DTMF */
+	int timer_id;           /* SEMS_EV_TIMER */
 };
 
 /* Identity and state */
@@ -65,11 +71,37 @@ int  sems_session_bye(struct sems_session *s, const char *hdrs);
 void sems_session_stop(struct sems_session *s);
 bool sems_session_stopped(const struct sems_session *s);
 
-/* Media: the playlist.  Items play in order; `play` may be NULL (record
- * only) and `record` is NULL until recording exists. */
+/* Media: the playlist.  Items play in order.  `play` may be NULL (record
+ * only: the item ends when the record item is complete, e.g. its record
+ * time is reached, or never); with both, the item ends when `play` ends.
+ * Enqueueing prepares `play` for the call's rate, on the caller's thread. */
 int  sems_session_enqueue(struct sems_session *s, struct sems_audio *play,
 			  struct sems_audio *record);
+/* Empties the playlist; SEMS_EV_AUDIO_QUEUE_EMPTY does not follow. */
 void sems_session_flush(struct sems_session *s);
 bool sems_session_queue_empty(struct sems_session *s);
+
+/* Media switches (see the Python API: mute(), disableReceiving(), ...). */
+enum sems_media_flag {
+	SEMS_MEDIA_MUTED,          /* no RTP sent                     (off) */
+	SEMS_MEDIA_RECEIVING,      /* incoming audio processed         (on) */
+	SEMS_MEDIA_DTMF_RECEIVING, /* RFC 4733 even while not receiving (off) */
+	SEMS_MEDIA_DTMF_DETECTION, /* SEMS_EV_DTMF delivered at all    (on) */
+	SEMS_MEDIA_CONNECTED,      /* the stream is processed at all   (on) */
+};
+void sems_session_set_media(struct sems_session *s, enum sems_media_flag f,
+			    bool on);
+/* Sends `digits` (0-9 * # A-D) to the peer as RFC 4733 events of
+ * duration_ms each; EINVAL for another character, ENOTSUP when the peer
+ * did not negotiate telephone-event. */
+int  sems_session_send_dtmf(struct sems_session *s, const char *digits,
+			    unsigned duration_ms);
+
+/* Timers: id > 0; setting an id again restarts it.  They fire as
+ * SEMS_EV_TIMER into the session's queue, in deadline order, and die with
+ * the session; a removed timer never fires, even if it was due. */
+int  sems_session_set_timer(struct sems_session *s, int id, double seconds);
+void sems_session_remove_timer(struct sems_session *s, int id);
+void sems_session_remove_timers(struct sems_session *s);
 
 #endif
