@@ -154,7 +154,7 @@ static void session_dispatch(struct sems_session *s, struct session_event *ev)
 		return;
 	}
 	if (ev->type != SESSION_EV_CHECK) {
-		struct sems_event pub = { ev->type, ev->req, ev->reply };
+		struct sems_event pub = { .type = ev->type, .req = ev->req, .reply = ev->reply };
 		s->app->ops->session_event(s->app_state, s, &pub);
 	}
 	/* media starts once the handler that accepted the call returned */

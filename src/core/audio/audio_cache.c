@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "audio/audio_cache.h"
 #include "audio/audio_decode.h"
+#include "audio/audio_internal.h"
 
 struct cache_entry {
 	struct audio_samples pub;        /* first: put() gets this back */
@@ -32,9 +33,9 @@ static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cache_entry *cache_head;
 
 static bool same_file(const struct cache_entry *e, const char *path,
-		      const struct stat *st)
+		      unsigned rate, const struct stat *st)
 {
-	return e->dev == st->st_dev && e->ino == st->st_ino &&
+	return e->pub.rate == rate && e->dev == st->st_dev && e->ino == st->st_ino &&
 	       e->size == st->st_size &&
 	       e->mtime.tv_sec == st->st_mtim.tv_sec &&
 	       e->mtime.tv_nsec == st->st_mtim.tv_nsec &&
@@ -42,10 +43,11 @@ static bool same_file(const struct cache_entry *e, const char *path,
 }
 
 /* Under cache_lock: a published entry for this file, now with one more user. */
-static struct cache_entry *lookup_locked(const char *path, const struct stat *st)
+static struct cache_entry *lookup_locked(const char *path, unsigned rate,
+					 const struct stat *st)
 {
 	for (struct cache_entry *e = cache_head; e; e = e->next) {
-		if (same_file(e, path, st)) {
+		if (same_file(e, path, rate, st)) {
 			e->users++;
 			return e;
 		}
@@ -61,7 +63,8 @@ static void entry_free(struct cache_entry *e)
 }
 
 static int entry_decode(struct cache_entry **ep, int fd, const char *path,
-			const struct stat *st, char *errbuf, size_t errlen)
+			unsigned rate, const struct stat *st, char *errbuf,
+			size_t errlen)
 {
 	struct cache_entry *e = calloc(1, sizeof(*e));
 	int16_t *pcm = NULL;
@@ -73,10 +76,11 @@ static int entry_decode(struct cache_entry **ep, int fd, const char *path,
 			 strerror(err));
 		goto out;
 	}
-	err = audio_decode(fd, path, &pcm, &e->pub.n, errbuf, errlen);
+	err = audio_decode(fd, path, rate, &pcm, &e->pub.n, errbuf, errlen);
 	if (err)
 		goto out;
 	e->pub.pcm = pcm;
+	e->pub.rate = rate;
 	e->dev = st->st_dev;
 	e->ino = st->st_ino;
 	e->mtime = st->st_mtim;
@@ -98,7 +102,7 @@ static struct cache_entry *publish(struct cache_entry *e, const struct stat *st)
 	struct cache_entry *have;
 
 	pthread_mutex_lock(&cache_lock);
-	have = lookup_locked(e->path, st);
+	have = lookup_locked(e->path, e->pub.rate, st);
 	if (!have) {
 		e->next = cache_head;
 		cache_head = e;
@@ -110,9 +114,9 @@ static struct cache_entry *publish(struct cache_entry *e, const struct stat *st)
 }
 
 int audio_cache_get(const struct audio_samples **sp, const char *path,
-		    char *errbuf, size_t errlen)
+		    unsigned rate, char *errbuf, size_t errlen)
 {
-	char msg[512] = "";
+	char msg[512] = "", file[4096], subtype[32];
 	struct cache_entry *e = NULL;
 	struct stat st;
 	int fd = -1, err;
@@ -120,10 +124,11 @@ int audio_cache_get(const struct audio_samples **sp, const char *path,
 	err = audio_format_check(path, msg, sizeof(msg));
 	if (err)
 		goto out;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	audio_path_split(path, file, sizeof(file), subtype, sizeof(subtype));
+	fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		err = errno;
-		snprintf(msg, sizeof(msg), "cannot open '%s': %s", path,
+		snprintf(msg, sizeof(msg), "cannot open '%.400s': %s", file,
 			 strerror(err));
 		goto out;
 	}
@@ -134,11 +139,11 @@ int audio_cache_get(const struct audio_samples **sp, const char *path,
 		goto out;
 	}
 	pthread_mutex_lock(&cache_lock);
-	e = lookup_locked(path, &st);
+	e = lookup_locked(path, rate, &st);
 	pthread_mutex_unlock(&cache_lock);
 	if (e)
 		goto out;
-	err = entry_decode(&e, fd, path, &st, msg, sizeof(msg));
+	err = entry_decode(&e, fd, path, rate, &st, msg, sizeof(msg));
 	if (!err)
 		e = publish(e, &st);
  out:

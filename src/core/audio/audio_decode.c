@@ -1,4 +1,5 @@
-/* audio_decode.c: any file libsndfile reads -> 8 kHz mono PCM16 (libsamplerate). */
+/* audio_decode.c: any file libsndfile reads -> mono PCM16 at the call's
+ * rate (libsamplerate); names with a SEMS `|subtype` suffix. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,13 +8,27 @@
 #include <sndfile.h>
 #include <samplerate.h>
 #include "audio/audio_decode.h"
+#include "audio/audio_internal.h"
 
-enum { OUT_RATE = 8000, MAX_SECONDS = 4 * 3600 };
+enum { RAW_RATE = 8000, MAX_SECONDS = 4 * 3600 };
 
 enum audio_format { FMT_UNKNOWN, FMT_WAV, FMT_PCMU, FMT_PCMA, FMT_L16 };
 
-static enum audio_format format_of(const char *path)
+void audio_path_split(const char *path, char *file, size_t filelen,
+		      char *subtype, size_t sublen)
 {
+	const char *bar = strrchr(path, '|');
+	size_t n = bar ? (size_t)(bar - path) : strlen(path);
+
+	snprintf(file, filelen, "%.*s", (int)n, path);
+	snprintf(subtype, sublen, "%s", bar ? bar + 1 : "");
+}
+
+static enum audio_format format_of(const char *name)
+{
+	char path[4096], subtype[32];
+
+	audio_path_split(name, path, sizeof(path), subtype, sizeof(subtype));
 	static const struct { const char *ext; enum audio_format fmt; } tab[] = {
 		{"wav", FMT_WAV}, {"pcmu", FMT_PCMU}, {"pcma", FMT_PCMA},
 		{"l16", FMT_L16},
@@ -45,7 +60,7 @@ static void raw_info(SF_INFO *info, enum audio_format fmt)
 	memset(info, 0, sizeof(*info));
 	if (fmt == FMT_WAV)
 		return;
-	info->samplerate = OUT_RATE;
+	info->samplerate = RAW_RATE;
 	info->channels = 1;
 	info->format = SF_FORMAT_RAW | (fmt == FMT_PCMU ? SF_FORMAT_ULAW :
 		       fmt == FMT_PCMA ? SF_FORMAT_ALAW :
@@ -73,15 +88,15 @@ static int read_mono(SNDFILE *sf, const SF_INFO *info, float **monop,
 	return 0;
 }
 
-/* Resamples `in` to OUT_RATE into a new malloc()ed array (or keeps it). */
-static int resample(float **bufp, size_t *np, int rate)
+/* Resamples `in` to `to` into a new malloc()ed array (or keeps it). */
+static int resample(float **bufp, size_t *np, int rate, unsigned to)
 {
-	double ratio = (double)OUT_RATE / rate;
+	double ratio = (double)to / rate;
 	SRC_DATA d = { 0 };
 	float *out;
 	int err;
 
-	if (rate == OUT_RATE || *np == 0)
+	if ((unsigned)rate == to || *np == 0)
 		return 0;
 	d.input_frames = (long)*np;
 	d.output_frames = (long)((double)*np * ratio) + 16;
@@ -102,8 +117,8 @@ static int resample(float **bufp, size_t *np, int rate)
 	return 0;
 }
 
-int audio_decode(int fd, const char *path, int16_t **pcmp, size_t *np,
-		 char *errbuf, size_t errlen)
+int audio_decode(int fd, const char *path, unsigned rate, int16_t **pcmp,
+		 size_t *np, char *errbuf, size_t errlen)
 {
 	SF_INFO info;
 	SNDFILE *sf;
@@ -129,7 +144,7 @@ int audio_decode(int fd, const char *path, int16_t **pcmp, size_t *np,
 	}
 	err = read_mono(sf, &info, &mono, &n);
 	if (!err)
-		err = resample(&mono, &n, info.samplerate);
+		err = resample(&mono, &n, info.samplerate, rate);
 	if (!err && n) {
 		pcm = malloc(n * sizeof(*pcm));
 		if (pcm)
@@ -150,5 +165,29 @@ int audio_decode(int fd, const char *path, int16_t **pcmp, size_t *np,
 	}
 	*pcmp = pcm;
 	*np = pcm ? n : 0;
+	return 0;
+}
+
+int audio_resample(const int16_t *in, size_t n, unsigned from, unsigned to,
+		   int16_t **outp, size_t *outn)
+{
+	float *buf = malloc((n ? n : 1) * sizeof(float));
+	int16_t *out = NULL;
+	size_t m = n;
+	int err;
+
+	if (!buf)
+		return ENOMEM;
+	src_short_to_float_array(in, buf, (int)n);
+	err = resample(&buf, &m, (int)from, to);
+	if (!err && !(out = malloc((m ? m : 1) * sizeof(*out))))
+		err = ENOMEM;
+	if (!err)
+		src_float_to_short_array(buf, out, (int)m);
+	free(buf);
+	if (err)
+		return err;
+	*outp = out;
+	*outn = m;
 	return 0;
 }

@@ -1,4 +1,4 @@
-/* audio_decode.h: reading an audio file into 8 kHz mono PCM16. */
+/* audio_decode.h: reading an audio file into mono PCM16 at a given rate. */
 #ifndef CORE_AUDIO_DECODE_H
 #define CORE_AUDIO_DECODE_H
 
@@ -10,9 +10,9 @@
 int audio_format_check(const char *path, char *errbuf, size_t errlen);
 
 /* Decodes the open file `fd` (named `path`, format from its extension),
- * downmixed and resampled to 8 kHz mono.  *pcmp is malloc()ed (NULL for
+ * downmixed and resampled to `rate` mono.  *pcmp is malloc()ed (NULL for
  * an empty file).  Does not close fd. */
-int audio_decode(int fd, const char *path, int16_t **pcmp, size_t *np,
-		 char *errbuf, size_t errlen);
+int audio_decode(int fd, const char *path, unsigned rate, int16_t **pcmp,
+		 size_t *np, char *errbuf, size_t errlen);
 
 #endif

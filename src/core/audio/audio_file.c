@@ -1,156 +1,260 @@
-/* audio_file.c: struct sems_audio, one opened file with its own play position.
+/* audio_file.c: sampled audio to play: a decoded file, or TTS output.
  *
- * The samples come from the shared cache (audio_cache.c) and never change;
- * the only mutable state is the position and the loop flag, both atomic,
- * because the media thread reads while a session worker rewinds.
+ * An item holds its samples per rate (8 and 16 kHz), made on the caller's
+ * thread by prepare(): for a named file from the shared cache (decoded from
+ * the file at that rate, so a wideband prompt keeps its band), for a file
+ * read through a descriptor or TTS output by resampling what it has.  The
+ * samples never change once published; the only mutable state the media
+ * thread sees is the play position, kept in 16 kHz units so one position
+ * serves both rates, and atomic, because a session worker may rewind it.
  */
 #include <errno.h>
-#include <stdatomic.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sems/audio.h>
 #include "audio/audio_cache.h"
+#include "audio/audio_decode.h"
+#include "audio/audio_internal.h"
 
-enum { SAMPLES_PER_MS = 8 };
+enum { POS_RATE = 16000, RATES = 2 };
 
-struct sems_audio {
-	atomic_int refs;
-	const struct audio_samples *samples;
-	atomic_size_t pos;
-	atomic_bool loop;
+struct sampled {
+	struct sems_audio base;
+	char *path;                      /* NULL: not from a named file */
+	pthread_mutex_t lock;            /* prepare */
+	/* per rate index (8k, 16k): cached or owned samples */
+	_Atomic(const struct audio_samples *) samples[RATES];
+	struct audio_samples own[RATES];
+	bool cached[RATES];
+	atomic_size_t pos;               /* at POS_RATE */
 };
 
-int sems_audio_open(struct sems_audio **ap, const char *path,
-		    enum sems_audio_mode mode, char *errbuf, size_t errlen)
+static int rate_index(unsigned rate)
 {
-	struct sems_audio *a = NULL;
-	int err;
+	return rate == 16000 ? 1 : 0;
+}
 
-	if (!ap || !path) {
+static unsigned index_rate(int i)
+{
+	return i ? 16000 : 8000;
+}
+
+/* Any samples the item already has, to resample from. */
+static const struct audio_samples *any_samples(struct sampled *f)
+{
+	for (int i = RATES - 1; i >= 0; i--) {
+		const struct audio_samples *s = atomic_load(&f->samples[i]);
+		if (s)
+			return s;
+	}
+	return NULL;
+}
+
+static int sampled_prepare(struct sems_audio *a, unsigned rate)
+{
+	struct sampled *f = (struct sampled *)a;
+	int i = rate_index(rate), err = 0;
+	const struct audio_samples *have, *got = NULL;
+
+	if (atomic_load(&f->samples[i]))
+		return 0;
+	pthread_mutex_lock(&f->lock);
+	if (atomic_load(&f->samples[i]))
+		goto out;
+	if (f->path) {
+		err = audio_cache_get(&got, f->path, rate, NULL, 0);
+		f->cached[i] = !err;
+	}
+	else if ((have = any_samples(f))) {
+		int16_t *pcm = NULL;
+		size_t n = 0;
+
+		err = audio_resample(have->pcm, have->n, have->rate, rate, &pcm,
+				     &n);
+		if (!err) {
+			f->own[i] = (struct audio_samples){ pcm, n, rate };
+			got = &f->own[i];
+		}
+	}
+	else
 		err = EINVAL;
-		if (errbuf && errlen)
-			snprintf(errbuf, errlen, "no file name given");
-		goto out;
-	}
-	if (mode != SEMS_AUDIO_READ) {
-		err = ENOTSUP;
-		if (errbuf && errlen)
-			snprintf(errbuf, errlen,
-				 "recording is not supported yet");
-		goto out;
-	}
-	a = calloc(1, sizeof(*a));
-	if (!a) {
-		err = ENOMEM;
-		if (errbuf && errlen)
-			snprintf(errbuf, errlen, "cannot open '%s': %s", path,
-				 strerror(err));
-		goto out;
-	}
-	err = audio_cache_get(&a->samples, path, errbuf, errlen);
-	if (err)
-		goto out;
-	atomic_init(&a->refs, 1);
-	atomic_init(&a->pos, 0);
-	atomic_init(&a->loop, false);
+	if (!err)
+		atomic_store(&f->samples[i], got);
  out:
-	if (err) {
-		free(a);
-		a = NULL;
-	}
-	if (ap)
-		*ap = a;
+	pthread_mutex_unlock(&f->lock);
 	return err;
 }
 
-struct sems_audio *sems_audio_ref(struct sems_audio *a)
+/* Copies from `pos` (at POS_RATE), wrapping when looping. */
+static size_t sampled_read(struct sems_audio *a, int16_t *out, size_t n,
+			   unsigned rate)
 {
-	if (a)
-		atomic_fetch_add(&a->refs, 1);
-	return a;
+	struct sampled *f = (struct sampled *)a;
+	const struct audio_samples *s = atomic_load(&f->samples[rate_index(rate)]);
+	size_t step = POS_RATE / index_rate(rate_index(rate));
+	size_t pos, next, done;
+
+	if (!s)
+		return 0;          /* not prepared: never read on a media thread */
+	pos = atomic_load(&f->pos);
+	do {   /* a rewind racing with us wins: copy again from its position */
+		size_t i = pos / step;
+		bool loop = atomic_load(&a->loop);
+
+		done = 0;
+		if (i > s->n)
+			i = s->n;
+		while (done < n) {
+			size_t chunk = s->n - i;
+
+			if (!chunk) {
+				if (!loop || !s->n)
+					break;
+				i = 0;
+				continue;
+			}
+			if (chunk > n - done)
+				chunk = n - done;
+			memcpy(out + done, s->pcm + i, chunk * sizeof(*out));
+			done += chunk;
+			i += chunk;
+		}
+		next = i * step;
+	} while (!atomic_compare_exchange_weak(&f->pos, &pos, next));
+	return done;
 }
 
-void sems_audio_deref(struct sems_audio *a)
+static void sampled_rewind(struct sems_audio *a, unsigned ms)
 {
-	if (!a || atomic_fetch_sub(&a->refs, 1) != 1)
-		return;
-	audio_cache_put(a->samples);
-	free(a);
-}
+	struct sampled *f = (struct sampled *)a;
+	size_t back = audio_ms_to_samples(ms, POS_RATE), pos;
 
-void sems_audio_rewind(struct sems_audio *a, unsigned ms)
-{
-	size_t back = (size_t)ms * SAMPLES_PER_MS;
-	size_t pos;
-
-	if (!a)
-		return;
 	if (!ms) {
-		atomic_store(&a->pos, 0);
+		atomic_store(&f->pos, 0);
 		return;
 	}
-	pos = atomic_load(&a->pos);
-	while (!atomic_compare_exchange_weak(&a->pos, &pos,
+	pos = atomic_load(&f->pos);
+	while (!atomic_compare_exchange_weak(&f->pos, &pos,
 					     pos > back ? pos - back : 0))
 		;
 }
 
-void sems_audio_set_loop(struct sems_audio *a, bool loop)
+static unsigned sampled_length_ms(const struct sems_audio *a)
 {
-	if (a)
-		atomic_store(&a->loop, loop);
+	const struct audio_samples *s = any_samples((struct sampled *)a);
+
+	return s && s->rate ? (unsigned)(s->n * 1000 / s->rate) : 0;
 }
 
-bool sems_audio_loop(const struct sems_audio *a)
+/* Bytes of 8 kHz PCM16, as SEMS reports a file's size. */
+static size_t sampled_data_size(const struct sems_audio *a)
 {
-	return a && atomic_load(&((struct sems_audio *)a)->loop);
+	return (size_t)sampled_length_ms(a) * 16;
 }
 
-unsigned sems_audio_length_ms(const struct sems_audio *a)
+static void sampled_destroy(struct sems_audio *a)
 {
-	return a ? (unsigned)(a->samples->n / SAMPLES_PER_MS) : 0;
-}
+	struct sampled *f = (struct sampled *)a;
 
-/* Copies from `pos`, wrapping when looping; returns the new position. */
-static size_t copy_from(const struct sems_audio *a, size_t pos, short *out,
-			size_t n, size_t *copied, bool loop)
-{
-	const struct audio_samples *s = a->samples;
-	size_t done = 0;
-
-	if (pos > s->n)
-		pos = s->n;
-	while (done < n) {
-		size_t chunk = s->n - pos;
-
-		if (!chunk) {
-			if (!loop || !s->n)
-				break;
-			pos = 0;
-			continue;
-		}
-		if (chunk > n - done)
-			chunk = n - done;
-		memcpy(out + done, s->pcm + pos, chunk * sizeof(*out));
-		done += chunk;
-		pos += chunk;
+	for (int i = 0; i < RATES; i++) {
+		if (f->cached[i])
+			audio_cache_put(atomic_load(&f->samples[i]));
+		free((void *)f->own[i].pcm);
 	}
-	*copied = done;
-	return pos;
+	pthread_mutex_destroy(&f->lock);
+	free(f->path);
+	free(f);
 }
 
-size_t sems_audio_read(struct sems_audio *a, short *out, size_t n)
-{
-	size_t pos, next, copied;
+static const struct audio_kind sampled_kind = {
+	.name = "file",
+	.read = sampled_read,
+	.prepare = sampled_prepare,
+	.rewind = sampled_rewind,
+	.length_ms = sampled_length_ms,
+	.data_size = sampled_data_size,
+	.destroy = sampled_destroy,
+};
 
-	if (!a || !out)
-		return 0;
-	pos = atomic_load(&a->pos);
-	/* A rewind racing with us wins: copy again from its position. */
-	do {
-		next = copy_from(a, pos, out, n, &copied,
-				 atomic_load(&a->loop));
-	} while (!atomic_compare_exchange_weak(&a->pos, &pos, next));
-	return copied;
+static struct sampled *sampled_alloc(void)
+{
+	struct sampled *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return NULL;
+	audio_item_init(&f->base, &sampled_kind);
+	pthread_mutex_init(&f->lock, NULL);
+	for (int i = 0; i < RATES; i++)
+		atomic_init(&f->samples[i], NULL);
+	atomic_init(&f->pos, 0);
+	return f;
+}
+
+/* A named file goes through the cache (8 kHz now, other rates on
+ * prepare); one read through a descriptor of unknown identity is decoded
+ * once into the item. */
+int audio_file_open(struct sems_audio **ap, int fd, const char *path,
+		    char *errbuf, size_t errlen)
+{
+	struct sampled *f = sampled_alloc();
+	const struct audio_samples *s = NULL;
+	int err;
+
+	*ap = NULL;
+	if (!f) {
+		if (errbuf && errlen)
+			snprintf(errbuf, errlen, "cannot open '%s': %s", path,
+				 strerror(ENOMEM));
+		return ENOMEM;
+	}
+	if (fd < 0) {
+		/* by name, through the cache */
+		if (!(f->path = strdup(path))) {
+			err = ENOMEM;
+			goto out;
+		}
+		err = audio_cache_get(&s, path, 8000, errbuf, errlen);
+		f->cached[0] = !err;
+	}
+	else {
+		int16_t *pcm = NULL;
+		size_t n = 0;
+
+		err = audio_format_check(path, errbuf, errlen);
+		if (!err)
+			err = audio_decode(fd, path, 8000, &pcm, &n, errbuf,
+					   errlen);
+		f->own[0] = (struct audio_samples){ pcm, n, 8000 };
+		s = &f->own[0];
+	}
+ out:
+	if (err) {
+		sampled_destroy(&f->base);
+		return err;
+	}
+	atomic_store(&f->samples[0], s);
+	*ap = &f->base;
+	return 0;
+}
+
+int audio_samples_item(struct sems_audio **ap, int16_t *pcm, size_t n,
+		       unsigned rate, char *errbuf, size_t errlen)
+{
+	struct sampled *f = sampled_alloc();
+	int i = rate_index(rate);
+
+	*ap = NULL;
+	if (!f || (rate != 8000 && rate != 16000)) {
+		if (errbuf && errlen)
+			snprintf(errbuf, errlen, "cannot keep %u Hz audio", rate);
+		free(pcm);
+		if (f)
+			sampled_destroy(&f->base);
+		return f ? EINVAL : ENOMEM;
+	}
+	f->own[i] = (struct audio_samples){ pcm, n, rate };
+	atomic_store(&f->samples[i], &f->own[i]);
+	*ap = &f->base;
+	return 0;
 }
