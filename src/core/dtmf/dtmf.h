@@ -33,13 +33,13 @@ struct dtmf_rfc4733 {
 	dtmf_press_fn *press;
 	void *arg;
 	unsigned clock_rate;   /* of the telephone-event format, normally 8000 */
-	bool active;           /* an event is in progress */
-	bool reported;         /* ... and was already reported */
+	bool active;           /* an event is in progress, not yet reported */
+	bool reported;         /* the event of `ts` was reported */
 	uint32_t ts;           /* RTP timestamp of the current/last event */
 	int key;
-	unsigned duration;     /* in clock units, from the packets */
-	uint64_t last_ms;      /* arrival of the last packet of it */
-	bool have_last;        /* ts/reported hold the last ended event */
+	unsigned duration;     /* in clock units, the largest seen */
+	uint64_t last_ms;      /* arrival of its last accepted packet */
+	bool have_last;        /* ts/key/reported hold an event */
 };
 
 void dtmf_rfc4733_init(struct dtmf_rfc4733 *d, unsigned clock_rate,
