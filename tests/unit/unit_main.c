@@ -12,6 +12,7 @@ suite_fn config_suite;
 suite_fn routing_suite;
 suite_fn session_suite;
 suite_fn ser_parse_suite;
+suite_fn dtmf_suite;
 
 /* suites: one line each (keep sorted) */
 static suite_fn *const suites[] = {
@@ -23,6 +24,7 @@ static suite_fn *const suites[] = {
 	routing_suite,
 	session_suite,
 	ser_parse_suite,
+	dtmf_suite,
 	NULL,
 };
 
