@@ -27,6 +27,8 @@ PC_LDLIBS = $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null)
 PY_CFLAGS = $(shell pkg-config --cflags python3-embed 2>/dev/null)
 PY_LDLIBS = $(shell pkg-config --libs python3-embed 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
+# flite has no pkg-config file
+FLITE_LIBS := -lflite_cmu_us_kal -lflite_usenglish -lflite_cmulex -lflite
 
 CORE_SRC  := $(filter-out src/core/main.c,$(wildcard src/core/*.c src/core/*/*.c))
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/%.o)
@@ -58,13 +60,14 @@ $(BUILD)/pic/%.o: %.c $(HEADERS)
 	$(CC) $(CFLAGS) -fPIC $(PY_CFLAGS) -c $< -o $@
 
 $(BUILD)/sems: $(BUILD)/src/core/main.o $(CORE_OBJ)
-	$(CC) -o $@ $^ -rdynamic $(PC_LDLIBS) -lpthread -ldl -lm
+	$(CC) -o $@ $^ -rdynamic $(PC_LDLIBS) $(FLITE_LIBS) -lpthread -ldl -lm
 
 $(BUILD)/ivr.so: $(IVR_OBJ)
 	$(CC) -shared -o $@ $^ $(PY_LDLIBS)
 
 $(BUILD)/unit_tests: $(UNIT_OBJ) $(CORE_OBJ)
-	$(CC) -o $@ $^ -rdynamic $(CHECK_LIBS) $(PC_LDLIBS) -lpthread -ldl -lm
+	$(CC) -o $@ $^ -rdynamic $(CHECK_LIBS) $(PC_LDLIBS) $(FLITE_LIBS) \
+		-lpthread -ldl -lm
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/sems/plug-in \

@@ -6,6 +6,7 @@
 typedef Suite *(suite_fn)(void);
 suite_fn sip_headers_suite;
 suite_fn audio_suite;
+suite_fn mixin_suite;
 suite_fn rtp_stream_suite;
 suite_fn sdp_suite;
 suite_fn config_suite;
@@ -18,6 +19,7 @@ suite_fn dtmf_suite;
 static suite_fn *const suites[] = {
 	sip_headers_suite,
 	audio_suite,
+	mixin_suite,
 	rtp_stream_suite,
 	sdp_suite,
 	config_suite,

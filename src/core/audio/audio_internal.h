@@ -8,7 +8,7 @@
  *   audio_record.c  a file being recorded, its ring buffer, writer thread
  *   audio_null.c    silence of a given length (read or write)
  *   audio_mixin.c   one item with another mixed in at intervals
- *   audio_tts.c     flite: text -> samples (used by audio_file.c)
+ *   audio_tts.c     flite: text -> samples, played as an audio_file.c item
  *
  * Threads: `read` and `write` run on a media thread and must not block,
  * allocate or touch the disk; `destroy` may run there too (the last
