@@ -64,6 +64,10 @@ int sems_audio_mixin(struct sems_audio **ap, struct sems_audio *a,
 		     struct sems_audio *b, unsigned interval_ms, double level,
 		     unsigned flags);
 
+/* A sine tone of freq_hz for ms at level (0.0-1.0 of full scale). */
+int sems_audio_tone(struct sems_audio **ap, unsigned freq_hz, unsigned ms,
+		    double level);
+
 struct sems_audio *sems_audio_ref(struct sems_audio *a);
 void sems_audio_deref(struct sems_audio *a);   /* NULL is fine */
 
@@ -79,6 +83,10 @@ bool sems_audio_is_recording(const struct sems_audio *a);
 
 /* Recording: stop after `ms` of audio (0: no limit). */
 void   sems_audio_set_record_time(struct sems_audio *a, unsigned ms);
+/* Recording: stop once the caller was silent for `ms` (0: never). */
+void   sems_audio_set_silence_end(struct sems_audio *a, unsigned ms);
+/* True when a recording stopped because of that silence. */
+bool   sems_audio_ended_by_silence(const struct sems_audio *a);
 /* Bytes of audio data: recorded so far (writing) or readable (reading,
  * as 8 kHz PCM16, like SEMS). */
 size_t sems_audio_data_size(const struct sems_audio *a);

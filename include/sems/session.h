@@ -43,6 +43,7 @@ enum sems_event_type {
 	SEMS_EV_DTMF,              /* key, duration_ms: one key press        */
 	SEMS_EV_TIMER,             /* timer_id: a timer of set_timer fired   */
 	SEMS_EV_AUDIO_CLEARED,     /* the playlist was cleared (flush)       */
+	SEMS_EV_RECORD_DONE,       /* a record-only item is complete         */
 };
 
 struct sems_event {

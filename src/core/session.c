@@ -10,6 +10,7 @@
 #include "media/rtp_stream.h"
 #include "session_internal.h"
 #include "sip_request.h"
+#include "timer/session_timer.h"
 
 void session_events_free(struct sems_session *s);   /* session_events.c */
 
@@ -163,6 +164,7 @@ int session_alloc(struct sems_session **sp, const struct app *app,
 		 (unsigned long long)rand_u64());
 	pthread_mutex_init(&s->dlg_lock, NULL);
 	pthread_mutex_init(&s->q_lock, NULL);
+	atomic_init(&s->dtmf_detection, true);
 	s->app = app;
 	s->sig_ops = ops;
 	s->sig = sig;
@@ -193,6 +195,7 @@ void session_deref(struct sems_session *s)
 	if (s->rtp)
 		rtp_stream_release(s->rtp);
 	session_events_free(s);
+	session_timers_free(s);
 	dialog_state_free(&s->dlg);
 	free(s->invite);
 	free(s->sdp_answer);

@@ -138,11 +138,31 @@ int sems_session_enqueue(struct sems_session *s, struct sems_audio *play,
 
 void sems_session_flush(struct sems_session *s)
 {
-	if (s->rtp)
-		rtp_stream_flush(s->rtp);
+	if (s->rtp && rtp_stream_flush(s->rtp))
+		session_post_event(s, SEMS_EV_AUDIO_CLEARED, NULL, NULL);
 }
 
 bool sems_session_queue_empty(struct sems_session *s)
 {
 	return s->rtp ? rtp_stream_queue_empty(s->rtp) : true;
+}
+
+void sems_session_set_media(struct sems_session *s, enum sems_media_flag f,
+			    bool on)
+{
+	if (f == SEMS_MEDIA_DTMF_DETECTION)
+		atomic_store(&s->dtmf_detection, on);
+	if (s->rtp)
+		rtp_stream_set_flag(s->rtp, f, on);
+}
+
+int sems_session_send_dtmf(struct sems_session *s, const char *digits,
+			   unsigned duration_ms)
+{
+	if (!digits)
+		return EINVAL;
+	if (!s->rtp)
+		return ENOTSUP;
+	return rtp_stream_send_dtmf(s->rtp, digits,
+				    duration_ms ? duration_ms : 100);
 }

@@ -10,8 +10,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sems/sip.h>
 #include <sems/log.h>
 #include "app_registry.h"
+#include "dtmf/dtmf.h"
+#include "timer/session_timer.h"
 #include "media/rtp_stream.h"
 #include "session_internal.h"
 #include "signalling.h"
@@ -25,6 +29,8 @@ struct session_event {
 	enum sems_event_type type;
 	struct sems_sip_request *req;
 	struct sems_sip_reply *reply;
+	int key, timer_id;
+	unsigned duration_ms, timer_gen;
 	struct session_event *next;
 };
 
@@ -46,21 +52,9 @@ void session_events_free(struct sems_session *s)
 	s->q_head = s->q_tail = NULL;
 }
 
-int session_post_event(struct sems_session *s, enum sems_event_type type,
-		       const struct sems_sip_request *req,
-		       const struct sems_sip_reply *reply)
+/* Appends ev (owned from here on) and schedules the session. */
+static int session_enqueue(struct sems_session *s, struct session_event *ev)
 {
-	struct session_event *ev = calloc(1, sizeof(*ev));
-	if (!ev)
-		return ENOMEM;
-	ev->type = type;
-	ev->req = req ? sip_request_dup(req) : NULL;
-	ev->reply = reply ? sip_reply_dup(reply) : NULL;
-	if ((req && !ev->req) || (reply && !ev->reply)) {
-		event_free(ev);
-		return ENOMEM;
-	}
-
 	bool schedule = false;
 	pthread_mutex_lock(&s->q_lock);
 	if (s->ended) {
@@ -84,6 +78,45 @@ int session_post_event(struct sems_session *s, enum sems_event_type type,
 	return 0;
 }
 
+int session_post_event(struct sems_session *s, enum sems_event_type type,
+		       const struct sems_sip_request *req,
+		       const struct sems_sip_reply *reply)
+{
+	struct session_event *ev = calloc(1, sizeof(*ev));
+	if (!ev)
+		return ENOMEM;
+	ev->type = type;
+	ev->req = req ? sip_request_dup(req) : NULL;
+	ev->reply = reply ? sip_reply_dup(reply) : NULL;
+	if ((req && !ev->req) || (reply && !ev->reply)) {
+		event_free(ev);
+		return ENOMEM;
+	}
+	return session_enqueue(s, ev);
+}
+
+int session_post_dtmf(struct sems_session *s, int key, unsigned duration_ms)
+{
+	struct session_event *ev = calloc(1, sizeof(*ev));
+	if (!ev)
+		return ENOMEM;
+	ev->type = SEMS_EV_DTMF;
+	ev->key = key;
+	ev->duration_ms = duration_ms;
+	return session_enqueue(s, ev);
+}
+
+int session_post_timer(struct sems_session *s, int id, unsigned gen)
+{
+	struct session_event *ev = calloc(1, sizeof(*ev));
+	if (!ev)
+		return ENOMEM;
+	ev->type = SEMS_EV_TIMER;
+	ev->timer_id = id;
+	ev->timer_gen = gen;
+	return session_enqueue(s, ev);
+}
+
 void session_mark_dialog_over(struct sems_session *s)
 {
 	if (atomic_exchange(&s->dialog_over, true))
@@ -96,6 +129,7 @@ void session_mark_dialog_over(struct sems_session *s)
 static void session_release_signalling(void *arg)
 {
 	struct sems_session *s = arg;
+	session_timers_release(s);
 	if (s->sig_ops && s->sig)
 		s->sig_ops->release(s->sig);
 	s->sig = NULL;
@@ -147,16 +181,59 @@ static bool session_app_create(struct sems_session *s)
 	return true;
 }
 
+/* Events the application no longer wants: a removed or restarted timer
+ * that was already queued, a key press while detection is off. */
+static bool event_wanted(struct sems_session *s, const struct session_event *ev)
+{
+	switch ((int)ev->type) {
+	case SESSION_EV_CHECK:
+		return false;
+	case SEMS_EV_TIMER:
+		return session_timer_claim(s, ev->timer_id, ev->timer_gen);
+	case SEMS_EV_DTMF:
+		return atomic_load(&s->dtmf_detection);
+	default:
+		return true;
+	}
+}
+
+/* A SIP INFO carrying a key becomes a key press too (both fronts). */
+static void session_info_dtmf(struct sems_session *s,
+			      const struct sems_sip_request *req)
+{
+	const char *ctype = req->content_type;
+	char *hdr = NULL;
+	int key;
+	unsigned ms;
+
+	if (strcmp(req->method, "INFO"))
+		return;
+	/* the Kamailio front's datagram has no Content-Type field */
+	if (!ctype[0] && (hdr = sems_header_get(req->hdrs, "Content-Type")))
+		ctype = hdr;
+	if (!ctype[0] && !strncasecmp(req->body, "Signal", 6))
+		ctype = "application/dtmf-relay";
+	if (dtmf_info_parse(ctype, req->body, &key, &ms))
+		session_post_dtmf(s, key, ms);
+	free(hdr);
+}
+
 static void session_dispatch(struct sems_session *s, struct session_event *ev)
 {
 	if (!s->app_created && !session_app_create(s)) {
 		atomic_store(&s->stop_requested, true);
 		return;
 	}
-	if (ev->type != SESSION_EV_CHECK) {
-		struct sems_event pub = { .type = ev->type, .req = ev->req, .reply = ev->reply };
+	if (event_wanted(s, ev)) {
+		struct sems_event pub = {
+			.type = ev->type, .req = ev->req, .reply = ev->reply,
+			.key = ev->key, .duration_ms = ev->duration_ms,
+			.timer_id = ev->timer_id,
+		};
 		s->app->ops->session_event(s->app_state, s, &pub);
 	}
+	if (ev->type == SEMS_EV_SIP_REQUEST && ev->req)
+		session_info_dtmf(s, ev->req);
 	/* media starts once the handler that accepted the call returned */
 	if (atomic_load(&s->accepted) && !s->media_started && s->rtp &&
 	    !atomic_load(&s->dialog_over)) {

@@ -18,6 +18,7 @@
 struct app;
 struct rtp_stream;
 struct session_event;
+struct session_timers;
 
 /* What a signalling front (sip/ or ser/) implements.  Every function is
  * called on the signalling thread only, with the front's own `sig`. */
@@ -69,6 +70,10 @@ struct sems_session {
 	atomic_bool final_replied;  /* a final reply was sent to INVITE  */
 	atomic_bool dialog_over;    /* BYE sent/received, CANCEL, error   */
 	atomic_bool stop_requested;
+	atomic_bool dtmf_detection;     /* SEMS_EV_DTMF delivered             */
+
+	struct session_timers *timers;  /* timer/session_timer.c          */
+	bool ended_signalling;          /* signalling thread: released    */
 	bool media_started;         /* worker only */
 	bool app_created;           /* worker only */
 	bool ended;                 /* worker only */
@@ -87,6 +92,9 @@ void session_deref(struct sems_session *s);
 int  session_post_event(struct sems_session *s, enum sems_event_type type,
 			const struct sems_sip_request *req,
 			const struct sems_sip_reply *reply);
+
+int  session_post_dtmf(struct sems_session *s, int key, unsigned duration_ms);
+int  session_post_timer(struct sems_session *s, int id, unsigned gen);
 
 /* Dialog updates from the fronts (signalling thread). */
 void session_set_status(struct sems_session *s, enum sems_dialog_status st);

@@ -36,6 +36,26 @@ int ivr_sip_dialog_type_add(PyObject *m);
 int ivr_sip_request_type_add(PyObject *m);
 int ivr_sip_reply_type_add(PyObject *m);
 
+/* ivr_digits.c: collectDigits() and record() state of one call. */
+enum { IVR_TYPEAHEAD_MAX = 32, IVR_DIGITS_MAX = 64 };
+struct ivr_collect {
+	bool active;
+	int max_digits, min_digits;
+	double timeout, inter_digit;   /* seconds */
+	char terminators[17];
+	bool bargein;
+	char digits[IVR_DIGITS_MAX + 1];
+	char typeahead[IVR_TYPEAHEAD_MAX + 1];   /* keys before collectDigits */
+};
+struct ivr_record {
+	struct sems_audio *rec;          /* reference while recording */
+	char finish_on_key[17];
+};
+
+/* Timer ids from here up belong to the plug-in (setTimer refuses them). */
+#define IVR_TIMER_RESERVED (1 << 30)
+#define IVR_TIMER_COLLECT (IVR_TIMER_RESERVED + 1)
+
 /* ivr_dialog.c: IvrDialogBase, the base of every script's IvrDialog. */
 extern PyTypeObject *ivr_dialog_type;
 typedef struct {
@@ -43,7 +63,28 @@ typedef struct {
 	struct sems_session *session;   /* NULL: not bound to a call */
 	PyObject *invite_req;           /* IvrSipRequest, made on first use */
 	bool answered;                  /* sems_session_accept() done */
+	struct ivr_collect collect;
+	struct ivr_record record;
 } IvrDialogObject;
+/* The bound session, or NULL with RuntimeError naming `method`. */
+struct sems_session *ivr_dialog_bound(IvrDialogObject *self,
+				      const char *method);
+/* Method tables of the other IvrDialogBase files, merged into the type. */
+extern PyMethodDef ivr_dialog_media_methods[];
+extern PyMethodDef ivr_dialog_digits_methods[];
+
+/* ivr_digits.c: hooks called by ivr_call.c for the events they follow. */
+void ivr_digits_key(PyObject *dialog, struct sems_session *s, int key);
+bool ivr_digits_timer(PyObject *dialog, struct sems_session *s, int id);
+void ivr_record_done(PyObject *dialog, struct sems_session *s,
+		     const char *reason);
+void ivr_digits_clear(IvrDialogObject *dlg);
+const char *ivr_record_reason(IvrDialogObject *dlg);
+
+/* ivr_call.c: calls dialog.<name>(*args[:n]) with as many arguments as
+ * it takes; returns false if it raised (the call is then failed). */
+bool ivr_call_handler(PyObject *dialog, struct sems_session *s,
+		      const char *name, PyObject *const *args, int nargs);
 /* Creates an instance of `cls` bound to `s`: the session is bound before
  * the script's __init__ runs.  New reference, or NULL with an exception. */
 PyObject *ivr_dialog_create(PyObject *cls, struct sems_session *s);

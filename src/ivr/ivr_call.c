@@ -145,6 +145,12 @@ static enum handler_result call_handler(PyObject *dialog,
 	return res;
 }
 
+bool ivr_call_handler(PyObject *dialog, struct sems_session *s,
+		      const char *name, PyObject *const *args, int nargs)
+{
+	return call_handler(dialog, s, name, args, nargs, false) != H_FAILED;
+}
+
 static enum handler_result call_handler0(PyObject *dialog,
 					 struct sems_session *s,
 					 const char *name)
@@ -224,6 +230,27 @@ static void on_sip_reply(PyObject *dialog, struct sems_session *s,
 	Py_XDECREF(args[1]);
 }
 
+static void on_dtmf(PyObject *dialog, struct sems_session *s,
+		    const struct sems_event *ev)
+{
+	PyObject *args[2] = {PyLong_FromLong(ev->key),
+			     PyLong_FromUnsignedLong(ev->duration_ms)};
+
+	if (!args[0] || !args[1])
+		handle_exception(dialog, s, "onDtmf");
+	else if (call_handler(dialog, s, "onDtmf", args, 2, false) != H_FAILED)
+		ivr_digits_key(dialog, s, ev->key);
+	Py_XDECREF(args[0]);
+	Py_XDECREF(args[1]);
+}
+
+static void on_timer(PyObject *dialog, struct sems_session *s, int id)
+{
+	if (ivr_digits_timer(dialog, s, id))
+		return;
+	with_arg(dialog, s, "onTimer", PyLong_FromLong(id));
+}
+
 static void end_call(struct sems_session *s)
 {
 	sems_session_bye(s, "");
@@ -249,7 +276,21 @@ static void dispatch(PyObject *dialog, struct sems_session *s,
 	case SEMS_EV_AUDIO_QUEUE_EMPTY:
 		call_handler0(dialog, s, "onEmptyQueue");
 		break;
+	case SEMS_EV_DTMF:
+		on_dtmf(dialog, s, ev);
+		break;
+	case SEMS_EV_TIMER:
+		on_timer(dialog, s, ev->timer_id);
+		break;
+	case SEMS_EV_AUDIO_CLEARED:
+		call_handler0(dialog, s, "onAudioCleared");
+		break;
+	case SEMS_EV_RECORD_DONE:
+		ivr_record_done(dialog, s,
+				ivr_record_reason((IvrDialogObject *)dialog));
+		break;
 	case SEMS_EV_BYE:
+		ivr_record_done(dialog, s, "hangup");
 		r = call_handler0(dialog, s, "onBye");
 		if (r == H_MISSING || r == H_TRUE)
 			sems_session_stop(s);

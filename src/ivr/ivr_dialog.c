@@ -42,6 +42,7 @@ PyObject *ivr_dialog_create(PyObject *cls, struct sems_session *s)
 void ivr_dialog_unbind(PyObject *dialog)
 {
 	((IvrDialogObject *)dialog)->session = NULL;
+	ivr_digits_clear((IvrDialogObject *)dialog);
 }
 
 static PyObject *dialog_new(PyTypeObject *type, PyObject *Py_UNUSED(args),
@@ -61,12 +62,13 @@ static void dialog_dealloc(IvrDialogObject *self)
 	PyTypeObject *tp = Py_TYPE(self);
 
 	Py_CLEAR(self->invite_req);
+	ivr_digits_clear(self);
 	tp->tp_free((PyObject *)self);
 	Py_DECREF(tp);
 }
 
-/* The bound session, or NULL with RuntimeError. */
-static struct sems_session *bound(IvrDialogObject *self, const char *method)
+struct sems_session *ivr_dialog_bound(IvrDialogObject *self,
+				      const char *method)
 {
 	if (!self->session)
 		PyErr_Format(PyExc_RuntimeError,
@@ -108,7 +110,7 @@ static PyObject *dialog_enqueue(IvrDialogObject *self, PyObject *args)
 
 	if (!PyArg_ParseTuple(args, "O|O:enqueue", &play, &record))
 		return NULL;
-	if (!(s = bound(self, "enqueue")) || audio_arg(play, "play", &pa) < 0 ||
+	if (!(s = ivr_dialog_bound(self, "enqueue")) || audio_arg(play, "play", &pa) < 0 ||
 	    audio_arg(record, "record", &ra) < 0)
 		return NULL;
 	if (pa)
@@ -127,7 +129,7 @@ PyDoc_STRVAR(flush_doc,
 
 static PyObject *dialog_flush(IvrDialogObject *self, PyObject *Py_UNUSED(a))
 {
-	struct sems_session *s = bound(self, "flush");
+	struct sems_session *s = ivr_dialog_bound(self, "flush");
 
 	if (!s)
 		return NULL;
@@ -141,7 +143,7 @@ PyDoc_STRVAR(queue_is_empty_doc,
 static PyObject *dialog_queue_is_empty(IvrDialogObject *self,
 				       PyObject *Py_UNUSED(a))
 {
-	struct sems_session *s = bound(self, "queueIsEmpty");
+	struct sems_session *s = ivr_dialog_bound(self, "queueIsEmpty");
 
 	if (!s)
 		return NULL;
@@ -159,7 +161,7 @@ static PyObject *dialog_bye(IvrDialogObject *self, PyObject *args)
 	struct sems_session *s;
 	int err;
 
-	if (!PyArg_ParseTuple(args, "|s:bye", &hdrs) || !(s = bound(self, "bye")))
+	if (!PyArg_ParseTuple(args, "|s:bye", &hdrs) || !(s = ivr_dialog_bound(self, "bye")))
 		return NULL;
 	err = sems_session_bye(s, hdrs);
 	if (err && err != EALREADY) {
@@ -178,7 +180,7 @@ PyDoc_STRVAR(stop_session_doc,
 static PyObject *dialog_stop_session(IvrDialogObject *self,
 				     PyObject *Py_UNUSED(a))
 {
-	struct sems_session *s = bound(self, "stopSession");
+	struct sems_session *s = ivr_dialog_bound(self, "stopSession");
 
 	if (!s)
 		return NULL;
@@ -186,7 +188,7 @@ static PyObject *dialog_stop_session(IvrDialogObject *self,
 	Py_RETURN_NONE;
 }
 
-static PyMethodDef dialog_methods[] = {
+static PyMethodDef dialog_core_methods[] = {
 	{"enqueue", (PyCFunction)dialog_enqueue, METH_VARARGS, enqueue_doc},
 	{"flush", (PyCFunction)dialog_flush, METH_NOARGS, flush_doc},
 	{"queueIsEmpty", (PyCFunction)dialog_queue_is_empty, METH_NOARGS,
@@ -199,7 +201,7 @@ static PyMethodDef dialog_methods[] = {
 
 static PyObject *dialog_get_dialog(IvrDialogObject *self, void *Py_UNUSED(c))
 {
-	struct sems_session *s = bound(self, "dialog");
+	struct sems_session *s = ivr_dialog_bound(self, "dialog");
 	struct sems_dialog dlg;
 
 	if (!s)
@@ -212,7 +214,7 @@ static PyObject *dialog_get_invite_req(IvrDialogObject *self,
 				       void *Py_UNUSED(c))
 {
 	if (!self->invite_req) {
-		struct sems_session *s = bound(self, "invite_req");
+		struct sems_session *s = ivr_dialog_bound(self, "invite_req");
 		const struct sems_sip_request *req;
 
 		if (!s)
@@ -238,12 +240,36 @@ static PyGetSetDef dialog_getset[] = {
 	{NULL, NULL, NULL, NULL, NULL},
 };
 
+/* One table for the type, from the tables of the files that define them. */
+static PyMethodDef dialog_methods[64];
+
+static int dialog_methods_merge(void)
+{
+	PyMethodDef *tables[] = { dialog_core_methods, ivr_dialog_media_methods,
+				  ivr_dialog_digits_methods };
+	size_t n = 0;
+
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		for (PyMethodDef *m = tables[t]; m->ml_name; m++) {
+			if (n + 1 >= sizeof(dialog_methods) / sizeof(*m)) {
+				PyErr_SetString(PyExc_SystemError,
+						"IvrDialogBase: too many methods");
+				return -1;
+			}
+			dialog_methods[n++] = *m;
+		}
+	}
+	return 0;
+}
+
 PyDoc_STRVAR(dialog_doc,
 "IvrDialogBase: base class of a script's IvrDialog, one instance per call.\n\n"
 "Define handlers (all optional): onInvite(hdrs), onStart(),\n"
 "onSessionStart([hdrs]), onEmptyQueue(), onBye(), onCancel(),\n"
 "onSipRequest(req), onSipReply([req,] reply), onRtpTimeout(),\n"
-"onServerShutdown().");
+"onServerShutdown(), onDtmf(key, duration), onTimer(id),\n"
+"onAudioCleared(), onDigits(digits, reason),\n"
+"onRecordDone(reason, duration_ms).");
 
 static PyType_Slot dialog_slots[] = {
 	{Py_tp_doc, (void *)dialog_doc},
@@ -263,6 +289,8 @@ static PyType_Spec dialog_spec = {
 
 int ivr_dialog_type_add(PyObject *m)
 {
+	if (dialog_methods_merge() < 0)
+		return -1;
 	ivr_dialog_type = (PyTypeObject *)PyType_FromSpec(&dialog_spec);
 	if (!ivr_dialog_type)
 		return -1;

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <spandsp.h>
 #include <sems/audio.h>
+#include "media/codec.h"
 #include "media/sdp_negotiate.h"
 #include "media/rtp_stream.h"
 #include "media/rtp_stream_internal.h"
@@ -45,8 +46,16 @@ static int fake_post(struct sems_session *s, enum sems_event_type type)
 	return 0;
 }
 
+static int fake_post_dtmf(struct sems_session *s, int key, unsigned ms)
+{
+	(void)s;
+	(void)key;
+	(void)ms;
+	return 0;
+}
+
 static const struct rtp_session_ops fake_ops = {
-	fake_ref, fake_deref, fake_post
+	fake_ref, fake_deref, fake_post, fake_post_dtmf
 };
 
 struct packet {
@@ -76,6 +85,8 @@ static void params_for(struct media_params *p, int fd, int pt)
 
 	memset(p, 0, sizeof(*p));
 	p->payload_type = pt;
+	p->codec = codec_find(pt == 8 ? "PCMA" : "PCMU", 8000);
+	p->telev_clock = 8000;
 	p->telev_pt = 101;
 	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&p->remote, &len), 0);
 	p->remote_len = len;

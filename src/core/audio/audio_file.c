@@ -9,6 +9,7 @@
  * serves both rates, and atomic, because a session worker may rewind it.
  */
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -257,4 +258,25 @@ int audio_samples_item(struct sems_audio **ap, int16_t *pcm, size_t n,
 	atomic_store(&f->samples[i], &f->own[i]);
 	*ap = &f->base;
 	return 0;
+}
+
+int sems_audio_tone(struct sems_audio **ap, unsigned freq_hz, unsigned ms,
+		    double level)
+{
+	size_t n = audio_ms_to_samples(ms, 16000);
+	int16_t *pcm = malloc((n ? n : 1) * sizeof(*pcm));
+
+	if (!ap)
+		return EINVAL;
+	*ap = NULL;
+	if (!pcm)
+		return ENOMEM;
+	if (level < 0 || level > 1 || freq_hz >= 8000) {
+		free(pcm);
+		return EINVAL;
+	}
+	for (size_t i = 0; i < n; i++)
+		pcm[i] = (int16_t)(level * 32767 *
+				   sin(2 * M_PI * freq_hz * (double)i / 16000));
+	return audio_samples_item(ap, pcm, n, 16000, NULL, 0);
 }

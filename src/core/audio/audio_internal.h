@@ -35,6 +35,8 @@ struct audio_kind {
 	unsigned (*length_ms)(const struct sems_audio *a);
 	size_t (*data_size)(const struct sems_audio *a);
 	void   (*set_record_time)(struct sems_audio *a, unsigned ms);
+	void   (*set_silence_end)(struct sems_audio *a, unsigned ms);
+	bool   (*ended_by_silence)(const struct sems_audio *a);
 	int    (*sync)(struct sems_audio *a);
 	int    (*dup_fd)(struct sems_audio *a);
 	void   (*destroy)(struct sems_audio *a);   /* frees the item itself */

@@ -128,6 +128,17 @@ void sems_audio_set_record_time(struct sems_audio *a, unsigned ms)
 		a->kind->set_record_time(a, ms);
 }
 
+void sems_audio_set_silence_end(struct sems_audio *a, unsigned ms)
+{
+	if (a && a->kind->set_silence_end)
+		a->kind->set_silence_end(a, ms);
+}
+
+bool sems_audio_ended_by_silence(const struct sems_audio *a)
+{
+	return a && a->kind->ended_by_silence && a->kind->ended_by_silence(a);
+}
+
 size_t sems_audio_data_size(const struct sems_audio *a)
 {
 	return a && a->kind->data_size ? a->kind->data_size(a) : 0;

@@ -1,10 +1,11 @@
 /* media_thread.c: the media threads, each ticking its streams every 20 ms.
  *
  * No thread per call: media_processor_threads threads share the streams,
- * a new stream going to the least loaded one.  Per tick and stream: drain
- * the socket (symmetric RTP: the first valid packet's source becomes the
- * destination), take one frame from the playlist, encode G.711 (spandsp),
- * send one RTP packet (libre's header codec).  A thread that falls far
+ * a new stream going to the least loaded one.  Per tick and stream:
+ * receive (media_rx.c: socket, jitter buffer, decode, DTMF), hand the
+ * caller's frame to the playlist's recorder and take the frame to play
+ * (playlist.c), encode and send it (media_tx.c).  A disconnected stream
+ * (disconnectMedia) only drains its socket.  A thread that falls far
  * behind resynchronises instead of sending a burst.
  *
  * A stream reaches a thread through the thread's `pending` list (under its
@@ -21,11 +22,11 @@
 #include <re.h>
 #include <spandsp.h>
 #include <sems/log.h>
+#include "media/codec.h"
 #include "media/rtp_stream.h"
 #include "media/rtp_stream_internal.h"
 
-/* a flood must not starve the other streams of the thread */
-enum { MAX_LAG_MS = 200, RX_BUF = 2048, RX_MAX_PER_TICK = 64 };
+enum { MAX_LAG_MS = 200 };
 
 struct media_thread {
 	pthread_t tid;
@@ -49,107 +50,71 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static void post(struct rtp_stream *rs, enum sems_event_type type)
+void media_post(struct rtp_stream *rs, enum sems_event_type type)
 {
 	if (rs->sess)
 		rtp_session_ops->post(rs->sess, type);
 }
 
-static bool rtp_packet_valid(uint8_t *buf, size_t len)
+/* Codec (re)negotiated: the new encoder/decoder is made here, on the
+ * thread that uses it. */
+static void stream_pick_params(struct rtp_stream *rs)
 {
-	struct mbuf mb = { .buf = buf, .size = len, .pos = 0, .end = len };
-	struct rtp_header hdr;
-
-	return len >= RTP_HEADER_SIZE && (buf[0] >> 6) == RTP_VERSION &&
-	       !rtp_hdr_decode(&hdr, &mb);
-}
-
-static void stream_receive(struct rtp_stream *rs, uint64_t now)
-{
-	uint8_t buf[RX_BUF];
-	struct sockaddr_storage src;
-	socklen_t srclen;
-	ssize_t n;
-
-	for (int i = 0; i < RX_MAX_PER_TICK; i++) {
-		srclen = sizeof(src);
-		n = recvfrom(rs->fd, buf, sizeof(buf), MSG_DONTWAIT,
-			     (struct sockaddr *)&src, &srclen);
-		if (n < 0)
-			break;
-		if (!rtp_packet_valid(buf, (size_t)n))
-			continue;
-		rs->last_rx_ms = now;
-		pthread_mutex_lock(&rs->lock);
-		if (!rs->remote_learned) {
-			memcpy(&rs->remote, &src, srclen);
-			rs->remote_len = srclen;
-			rs->remote_learned = true;
-		}
-		pthread_mutex_unlock(&rs->lock);
-	}
-}
-
-static void frame_encode(uint8_t *out, const int16_t *pcm, size_t n, int pt)
-{
-	for (size_t i = 0; i < n; i++)
-		out[i] = pt == 8 ? linear_to_alaw(pcm[i]) : linear_to_ulaw(pcm[i]);
-}
-
-static void packet_send(struct rtp_stream *rs, const int16_t *pcm, int pt,
-			const struct sockaddr_storage *dst, socklen_t dstlen)
-{
-	uint8_t pkt[RTP_HEADER_SIZE + RTP_FRAME_SAMPLES];
-	struct mbuf mb = { .buf = pkt, .size = sizeof(pkt) };
-	struct rtp_header hdr = {
-		.ver = RTP_VERSION, .m = rs->marker, .pt = (uint8_t)pt,
-		.seq = rs->seq, .ts = rs->ts, .ssrc = rs->ssrc,
-	};
-
-	if (rtp_hdr_encode(&mb, &hdr))
-		return;
-	frame_encode(pkt + RTP_HEADER_SIZE, pcm, RTP_FRAME_SAMPLES, pt);
-	if (sendto(rs->fd, pkt, sizeof(pkt), MSG_DONTWAIT,
-		   (const struct sockaddr *)dst, dstlen) < 0 &&
-	    errno != EAGAIN && errno != EWOULDBLOCK)
-		SEMS_DBG("rtp: send from port %u: %s", rs->port,
-			 strerror(errno));
-	rs->seq++;
-	rs->marker = false;
-}
-
-static void stream_send(struct rtp_stream *rs)
-{
-	int16_t pcm[RTP_FRAME_SAMPLES];
-	struct sockaddr_storage dst;
-	struct playlist_entry *done;
-	socklen_t dstlen;
-	bool ran_empty;
-	int pt;
+	const struct codec *c;
 
 	pthread_mutex_lock(&rs->lock);
-	ran_empty = playlist_read(&rs->pl, pcm, RTP_FRAME_SAMPLES, &done);
-	pt = rs->pt;
-	dstlen = rs->remote_len;
-	memcpy(&dst, &rs->remote, dstlen);
+	c = rs->codec;
+	rs->params_changed = false;
 	pthread_mutex_unlock(&rs->lock);
+	if (c == rs->cur_codec)
+		return;
+	codec_state_free(rs->cs);
+	rs->cs = NULL;
+	rs->cur_codec = c;
+	rs->rate = c ? c->rate : 8000;
+	if (c && codec_state_alloc(&rs->cs, c))
+		SEMS_ERROR("rtp: port %u: cannot start codec %s", rs->port,
+			   c->name);
+}
 
+/* Playlist: record the caller's frame, read the frame to send. */
+static void stream_playlist(struct rtp_stream *rs, const int16_t *in,
+			    int16_t *out, size_t n)
+{
+	struct playlist_entry *done;
+	unsigned what;
+
+	pthread_mutex_lock(&rs->lock);
+	what = playlist_tick(&rs->pl, out, in, n, rs->rate, &done);
+	pthread_mutex_unlock(&rs->lock);
 	playlist_entries_free(done);
-	if (ran_empty)
-		post(rs, SEMS_EV_AUDIO_QUEUE_EMPTY);
-	if ((pt == 0 || pt == 8) && dstlen)
-		packet_send(rs, pcm, pt, &dst, dstlen);
-	rs->ts += RTP_FRAME_SAMPLES;
+	if (what & PLAYLIST_RECORD_DONE)
+		media_post(rs, SEMS_EV_RECORD_DONE);
+	if (what & PLAYLIST_RAN_EMPTY)
+		media_post(rs, SEMS_EV_AUDIO_QUEUE_EMPTY);
 }
 
 static void stream_tick(struct rtp_stream *rs, uint64_t now)
 {
-	stream_receive(rs, now);
-	stream_send(rs);
+	int16_t in[RTP_FRAME_MAX], out[RTP_FRAME_MAX];
+	size_t n;
+	bool got;
+
+	if (rs->params_changed)
+		stream_pick_params(rs);
+	n = rs->rate / 50;
+	media_rx_drain(rs, now);
+	if (atomic_load(&rs->connected)) {
+		got = media_rx_frame(rs, in, n, now);
+		stream_playlist(rs, got ? in : NULL, out, n);
+		media_tx_send(rs, out);
+	}
+	rs->ts += rs->cur_codec ? codec_ts_per_frame(rs->cur_codec)
+				: RTP_FRAME_MAX / 2;
 	if (dead_rtp_ms && !rs->timeout_posted &&
 	    now - rs->last_rx_ms >= dead_rtp_ms) {
 		rs->timeout_posted = true;
-		post(rs, SEMS_EV_RTP_TIMEOUT);
+		media_post(rs, SEMS_EV_RTP_TIMEOUT);
 	}
 }
 

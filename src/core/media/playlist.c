@@ -1,8 +1,11 @@
-/* playlist.c: a stream's queue of audio items, read one frame at a time.
+/* playlist.c: a stream's queue of audio items, one frame per tick.
  *
- * An item ends when its play audio has nothing left; the rest of the frame
- * comes from the next item, and silence fills what no item covers.  Items
- * that end are handed back to the caller so their references are dropped
+ * The head item records what the caller sends (if it has a recorder) and
+ * plays its audio.  An item with something to play ends when that has
+ * nothing left, and the rest of the frame comes from the next item; a
+ * record-only item ends when its recorder says it is complete (record time
+ * reached), else never.  Silence fills what no item covers.  Items that
+ * end are handed back to the caller so their references are dropped
  * outside the stream lock.
  */
 #include <stdlib.h>
@@ -39,32 +42,59 @@ static void pop_head(struct playlist *pl, struct playlist_entry **done)
 	*done = e;
 }
 
-/* Returns true when the playlist ran empty during this frame. */
-bool playlist_read(struct playlist *pl, int16_t *frame, size_t n,
-		   struct playlist_entry **done)
+/* The caller's frame goes to the head item's recorder; a record-only
+ * item ends when its recorder is complete. */
+static bool record_frame(struct playlist *pl, const int16_t *in, size_t n,
+			 unsigned rate, struct playlist_entry **done)
 {
-	bool had_items = pl->head != NULL;
+	struct playlist_entry *e = pl->head;
+
+	if (!e || !e->record || !in)
+		return false;
+	if (sems_audio_write(e->record, in, n, rate) || e->play)
+		return false;
+	pop_head(pl, done);
+	return true;
+}
+
+/* Fills `out` from the items in order; silence where none covers it. */
+static void play_frame(struct playlist *pl, int16_t *out, size_t n,
+		       unsigned rate, struct playlist_entry **done)
+{
 	size_t got = 0;
 
-	*done = NULL;
 	while (got < n && pl->head) {
 		struct playlist_entry *e = pl->head;
 		size_t want = n - got, k;
 
 		if (!e->play) {
 			if (e->record)
-				break;    /* record only: silence until flushed */
+				break;    /* record only: silence meanwhile */
 			pop_head(pl, done);
 			continue;
 		}
-		k = sems_audio_read(e->play, frame + got, want);
+		k = sems_audio_read_rate(e->play, out + got, want, rate);
 		got += k;
 		if (k < want)
 			pop_head(pl, done);
 	}
 	if (got < n)
-		memset(frame + got, 0, (n - got) * sizeof(*frame));
-	return had_items && !pl->head;
+		memset(out + got, 0, (n - got) * sizeof(*out));
+}
+
+unsigned playlist_tick(struct playlist *pl, int16_t *out, const int16_t *in,
+		       size_t n, unsigned rate, struct playlist_entry **done)
+{
+	bool had_items = pl->head != NULL;
+	unsigned what = 0;
+
+	*done = NULL;
+	if (record_frame(pl, in, n, rate, done))
+		what |= PLAYLIST_RECORD_DONE;
+	play_frame(pl, out, n, rate, done);
+	if (had_items && !pl->head)
+		what |= PLAYLIST_RAN_EMPTY;
+	return what;
 }
 
 void playlist_entries_free(struct playlist_entry *e)

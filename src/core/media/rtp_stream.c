@@ -14,6 +14,7 @@
 #include <re.h>
 #include <sems/audio.h>
 #include "session_internal.h"
+#include "media/codec.h"
 #include "media/sdp_negotiate.h"
 #include "media/rtp_stream.h"
 #include "media/rtp_stream_internal.h"
@@ -27,6 +28,7 @@ static const struct rtp_session_ops core_session_ops = {
 	.ref = session_ref,
 	.deref = session_deref,
 	.post = session_post_plain,
+	.post_dtmf = session_post_dtmf,
 };
 const struct rtp_session_ops *rtp_session_ops = &core_session_ops;
 
@@ -118,9 +120,17 @@ int rtp_stream_alloc(struct rtp_stream **rsp, struct sems_session *s,
 	atomic_init(&rs->refs, 1);
 	atomic_init(&rs->started, false);
 	atomic_init(&rs->detached, false);
+	atomic_init(&rs->muted, false);
+	atomic_init(&rs->receiving, true);
+	atomic_init(&rs->dtmf_receiving, false);
+	atomic_init(&rs->dtmf_detection, true);
+	atomic_init(&rs->connected, true);
 	pthread_mutex_init(&rs->lock, NULL);
 	rs->sess = s;
 	rs->pt = rs->telev_pt = -1;
+	rs->rate = 8000;
+	rs->dtmf_tx.key = -1;
+	media_rx_init(rs);
 	rs->seq = rand_u16();
 	rs->ts = rand_u32();
 	rs->ssrc = rand_u32();
@@ -146,6 +156,8 @@ void rtp_stream_deref(struct rtp_stream *rs)
 		return;
 	close(rs->fd);
 	playlist_entries_free(playlist_take_all(&rs->pl));
+	media_rx_free(rs);
+	codec_state_free(rs->cs);
 	pthread_mutex_destroy(&rs->lock);
 	free(rs);
 }
@@ -160,8 +172,11 @@ void rtp_stream_set_params(struct rtp_stream *rs, const struct media_params *p)
 	if (!rs || !p)
 		return;
 	pthread_mutex_lock(&rs->lock);
+	rs->codec = p->codec;
 	rs->pt = p->payload_type;
 	rs->telev_pt = p->telev_pt;
+	rs->telev_clock = p->telev_clock;
+	rs->params_changed = true;
 	if (!rs->remote_learned && p->remote_len <= sizeof(rs->remote)) {
 		memcpy(&rs->remote, &p->remote, p->remote_len);
 		rs->remote_len = p->remote_len;
@@ -190,9 +205,17 @@ int rtp_stream_enqueue(struct rtp_stream *rs, struct sems_audio *play,
 		       struct sems_audio *record)
 {
 	struct playlist_entry *e;
+	unsigned rate;
+	int err;
 
 	if (!rs)
 		return EINVAL;
+	pthread_mutex_lock(&rs->lock);
+	rate = rs->codec ? rs->codec->rate : 8000;
+	pthread_mutex_unlock(&rs->lock);
+	err = sems_audio_prepare(play, rate);
+	if (err)
+		return err;
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return ENOMEM;
@@ -204,16 +227,17 @@ int rtp_stream_enqueue(struct rtp_stream *rs, struct sems_audio *play,
 	return 0;
 }
 
-void rtp_stream_flush(struct rtp_stream *rs)
+bool rtp_stream_flush(struct rtp_stream *rs)
 {
 	struct playlist_entry *e;
 
 	if (!rs)
-		return;
+		return false;
 	pthread_mutex_lock(&rs->lock);
 	e = playlist_take_all(&rs->pl);
 	pthread_mutex_unlock(&rs->lock);
 	playlist_entries_free(e);
+	return e != NULL;
 }
 
 bool rtp_stream_queue_empty(struct rtp_stream *rs)
@@ -226,4 +250,37 @@ bool rtp_stream_queue_empty(struct rtp_stream *rs)
 	empty = rs->pl.head == NULL;
 	pthread_mutex_unlock(&rs->lock);
 	return empty;
+}
+
+void rtp_stream_set_flag(struct rtp_stream *rs, enum sems_media_flag f, bool on)
+{
+	switch (f) {
+	case SEMS_MEDIA_MUTED: atomic_store(&rs->muted, on); break;
+	case SEMS_MEDIA_RECEIVING: atomic_store(&rs->receiving, on); break;
+	case SEMS_MEDIA_DTMF_RECEIVING: atomic_store(&rs->dtmf_receiving, on); break;
+	case SEMS_MEDIA_DTMF_DETECTION: atomic_store(&rs->dtmf_detection, on); break;
+	case SEMS_MEDIA_CONNECTED: atomic_store(&rs->connected, on); break;
+	}
+}
+
+int rtp_stream_send_dtmf(struct rtp_stream *rs, const char *digits,
+			 unsigned duration_ms)
+{
+	struct media_dtmf_tx *tx = &rs->dtmf_tx;
+	int err = 0;
+
+	for (const char *p = digits; *p; p++)
+		if (dtmf_char_to_key(*p) < 0)
+			return EINVAL;
+	pthread_mutex_lock(&rs->lock);
+	if (rs->telev_pt < 0)
+		err = ENOTSUP;
+	else if (strlen(tx->queue) + strlen(digits) >= sizeof(tx->queue))
+		err = ENOBUFS;
+	else {
+		strcat(tx->queue, digits);
+		tx->duration_ms = duration_ms;
+	}
+	pthread_mutex_unlock(&rs->lock);
+	return err;
 }

@@ -2,8 +2,9 @@
  *
  * A stream owns its UDP socket (an even port from the configured range)
  * and its playlist.  Once started it belongs to one media thread, which
- * every 20 ms reads what arrived, takes 160 samples from the playlist
- * (silence when it is empty), encodes and sends one packet.  The media
+ * every 20 ms reads what arrived (jitter buffer, decode, DTMF), records
+ * it, takes one frame from the playlist (silence when it is empty),
+ * encodes and sends one packet.  The media
  * thread never blocks and never takes the Python GIL.
  *
  * Playlist calls come from session workers; they take the stream's short
@@ -14,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sems/session.h>
 
 struct rtp_stream;
 struct sems_session;
@@ -32,10 +34,17 @@ void rtp_stream_start(struct rtp_stream *rs);
  * the socket is closed once the media thread has let go of it. */
 void rtp_stream_release(struct rtp_stream *rs);
 
+/* Prepares `play` for the stream's rate (blocking: session worker). */
 int  rtp_stream_enqueue(struct rtp_stream *rs, struct sems_audio *play,
 			struct sems_audio *record);
-void rtp_stream_flush(struct rtp_stream *rs);
+/* Returns true if something was removed. */
+bool rtp_stream_flush(struct rtp_stream *rs);
 bool rtp_stream_queue_empty(struct rtp_stream *rs);
+void rtp_stream_set_flag(struct rtp_stream *rs, enum sems_media_flag f,
+			 bool on);
+/* Queues keys for RFC 4733; EINVAL, ENOTSUP (no telephone-event), ENOBUFS. */
+int  rtp_stream_send_dtmf(struct rtp_stream *rs, const char *digits,
+			  unsigned duration_ms);
 
 /* Media threads (media_processor_threads of them) */
 int  media_start(unsigned nthreads, unsigned rtp_low, unsigned rtp_high,

@@ -1,5 +1,6 @@
 /* rtp_stream_internal.h: the stream object shared by rtp_stream.c,
- * playlist.c and media_thread.c (not for other subsystems). */
+ * playlist.c, media_thread.c and media_rx.c/media_tx.c (not for other
+ * subsystems). */
 #ifndef CORE_RTP_STREAM_INTERNAL_H
 #define CORE_RTP_STREAM_INTERNAL_H
 
@@ -9,9 +10,20 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sems/audio.h>
 #include <sems/session.h>
+#include "dtmf/dtmf.h"
 
-enum { RTP_FRAME_SAMPLES = 160, RTP_FRAME_MS = 20 };
+enum {
+	RTP_FRAME_MS = 20,
+	RTP_FRAME_MAX = SEMS_AUDIO_RATE_MAX / 50,   /* samples in 20 ms */
+	RTP_RX_FIFO = RTP_FRAME_MAX * 8,            /* decoded, not yet used */
+	DTMF_TX_QUEUE = 64,
+};
+
+struct codec;
+struct codec_state;
+struct jbuf;
 
 struct playlist_entry {
 	struct playlist_entry *next;
@@ -22,27 +34,60 @@ struct playlist {
 	struct playlist_entry *head, *tail;
 };
 
+/* Receive side, media thread only. */
+struct media_rx {
+	struct jbuf *jb;                 /* reorders audio packets by seq */
+	struct dtmf_rfc4733 rfc4733;
+	struct dtmf_inband *inband;      /* NULL until needed */
+	bool rfc4733_seen;               /* then no in-band detection */
+	bool audio_seen;                 /* an audio packet was decoded */
+	int16_t fifo[RTP_RX_FIFO];       /* decoded samples */
+	size_t fifo_n;
+	unsigned concealed;              /* frames concealed in a row */
+};
+
+/* Outgoing RFC 4733 (sendDtmf), media thread once queued. */
+struct media_dtmf_tx {
+	char queue[DTMF_TX_QUEUE];       /* under the stream lock */
+	unsigned duration_ms;            /* under the stream lock */
+	int key;                         /* -1: none playing */
+	unsigned ticks_left;             /* ticks of the current key */
+	unsigned ticks_sent, pause_ticks;
+	uint32_t ts;                     /* timestamp of the event */
+	bool active;                     /* event packets are going out */
+};
+
 struct rtp_stream {
 	atomic_int refs;          /* the owner's, and the media thread's */
 	struct sems_session *sess;  /* referenced while on a media thread */
 	int fd;
 	uint16_t port;
 	atomic_bool started, detached;
+	atomic_bool muted, receiving, dtmf_receiving, dtmf_detection,
+		    connected;
 
 	pthread_mutex_t lock;     /* everything below up to "media thread" */
 	struct playlist pl;
-	int pt, telev_pt;         /* -1 until negotiated */
+	const struct codec *codec;    /* NULL until negotiated */
+	int pt, telev_pt;             /* -1 until negotiated */
+	unsigned telev_clock;
 	struct sockaddr_storage remote;
 	socklen_t remote_len;     /* 0: nowhere to send yet */
 	bool remote_learned;      /* symmetric RTP: from the first packet */
+	bool params_changed;      /* the media thread must pick them up */
+	struct media_dtmf_tx dtmf_tx;
 
 	/* media thread only */
 	struct rtp_stream *next;
+	const struct codec *cur_codec;
+	struct codec_state *cs;
+	unsigned rate;            /* PCM rate of cur_codec */
 	uint16_t seq;
 	uint32_t ts, ssrc;
 	bool marker;
 	uint64_t last_rx_ms;
 	bool timeout_posted;
+	struct media_rx rx;
 };
 
 /* How streams reach their session: the core's session functions, which
@@ -51,6 +96,7 @@ struct rtp_session_ops {
 	struct sems_session *(*ref)(struct sems_session *s);
 	void (*deref)(struct sems_session *s);
 	int  (*post)(struct sems_session *s, enum sems_event_type type);
+	int  (*post_dtmf)(struct sems_session *s, int key, unsigned ms);
 };
 extern const struct rtp_session_ops *rtp_session_ops;
 
@@ -62,13 +108,30 @@ void rtp_ports_set_range(unsigned low, unsigned high);
 /* media_thread.c: hands a started stream to the least loaded thread;
  * false when the media threads are not running. */
 bool media_attach(struct rtp_stream *rs);
+void media_post(struct rtp_stream *rs, enum sems_event_type type);
+
+/* media_rx.c: drains the socket and produces this tick's caller audio
+ * (n samples at rs->rate, silence when nothing came); false when
+ * receiving is off and nothing should be processed. */
+void media_rx_init(struct rtp_stream *rs);
+void media_rx_free(struct rtp_stream *rs);
+void media_rx_drain(struct rtp_stream *rs, uint64_t now);
+bool media_rx_frame(struct rtp_stream *rs, int16_t *pcm, size_t n,
+		    uint64_t now);
+
+/* media_tx.c: one outgoing packet per tick (audio or RFC 4733). */
+void media_tx_send(struct rtp_stream *rs, const int16_t *pcm);
 
 /* playlist.c: the caller holds the stream lock, except for
- * playlist_entries_free(), which must be called without it. */
+ * playlist_entries_free(), which must be called without it.
+ * playlist_tick() reads this tick's frame to play and hands the caller's
+ * frame to the head item's recorder; it returns what happened in this
+ * tick (PLAYLIST_* bits).  `in` is NULL when nothing was received. */
+enum { PLAYLIST_RAN_EMPTY = 1, PLAYLIST_RECORD_DONE = 2 };
 void playlist_append(struct playlist *pl, struct playlist_entry *e);
 struct playlist_entry *playlist_take_all(struct playlist *pl);
-bool playlist_read(struct playlist *pl, int16_t *frame, size_t n,
-		   struct playlist_entry **done);
+unsigned playlist_tick(struct playlist *pl, int16_t *out, const int16_t *in,
+		       size_t n, unsigned rate, struct playlist_entry **done);
 void playlist_entries_free(struct playlist_entry *e);
 
 #endif

@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <stdint.h>
 #include <re.h>
+#include "media/codec.h"
 #include "media/sdp_negotiate.h"
 
 static const char telev_name[] = "telephone-event";
@@ -67,6 +68,8 @@ static int choose_formats(const struct sdp_media *m, struct media_params *p)
 
 	p->payload_type = -1;
 	p->telev_pt = -1;
+	p->codec = NULL;
+	p->telev_clock = 8000;
 	for (struct le *le = list_head(lst); le; le = le->next) {
 		const struct sdp_format *fmt = le->data;
 
@@ -78,6 +81,7 @@ static int choose_formats(const struct sdp_media *m, struct media_params *p)
 		}
 		else if (p->payload_type < 0) {
 			p->payload_type = fmt->pt;
+			p->codec = codec_find(fmt->name, fmt->srate);
 		}
 	}
 	return p->payload_type < 0 ? ENOTSUP : 0;

@@ -11,8 +11,12 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+struct codec;
+
 struct media_params {
+	const struct codec *codec;
 	int payload_type;          /* 0 PCMU, 8 PCMA                       */
+	unsigned telev_clock;
 	int telev_pt;              /* telephone-event payload type, or -1  */
 	struct sockaddr_storage remote;  /* c= / m= address of the offer   */
 	socklen_t remote_len;

@@ -1,0 +1,196 @@
+/* media_rx.c: the receive half of a stream's tick (media thread).
+ *
+ * Every packet waiting on the socket is read: symmetric RTP learns the
+ * caller's address from the first valid one; telephone-events go to the
+ * RFC 4733 detector at once (they carry their own timestamps), audio of
+ * the negotiated payload type goes into libre's jitter buffer, which
+ * reorders by sequence number and drops duplicates.  Once per tick one
+ * frame is taken out, decoded, and checked for in-band tones.  A call
+ * whose peer sends RFC 4733 is not also searched for tones, so one key
+ * press is never reported twice.
+ */
+#include <errno.h>
+#include <string.h>
+#include <re.h>
+#include "media/codec.h"
+#include "media/rtp_stream_internal.h"
+
+/* a flood must not starve the other streams of the thread */
+enum { RX_BUF = 2048, RX_MAX_PER_TICK = 64, JBUF_MIN = 1, JBUF_MAX = 10,
+       CONCEAL_MAX = 3 };
+
+static void on_press(void *arg, int key, unsigned ms)
+{
+	struct rtp_stream *rs = arg;
+
+	if (rs->sess && atomic_load(&rs->dtmf_detection))
+		rtp_session_ops->post_dtmf(rs->sess, key, ms);
+}
+
+void media_rx_init(struct rtp_stream *rs)
+{
+	memset(&rs->rx, 0, sizeof(rs->rx));
+	dtmf_rfc4733_init(&rs->rx.rfc4733, 8000, on_press, rs);
+	if (jbuf_alloc(&rs->rx.jb, JBUF_MIN, JBUF_MAX))
+		rs->rx.jb = NULL;   /* then packets are decoded as they come */
+}
+
+void media_rx_free(struct rtp_stream *rs)
+{
+	rs->rx.jb = mem_deref(rs->rx.jb);
+	dtmf_inband_free(rs->rx.inband);
+	rs->rx.inband = NULL;
+}
+
+static void learn_remote(struct rtp_stream *rs,
+			 const struct sockaddr_storage *src, socklen_t len)
+{
+	pthread_mutex_lock(&rs->lock);
+	if (!rs->remote_learned) {
+		memcpy(&rs->remote, src, len);
+		rs->remote_len = len;
+		rs->remote_learned = true;
+	}
+	pthread_mutex_unlock(&rs->lock);
+}
+
+static void fifo_put(struct media_rx *rx, const int16_t *pcm, size_t n)
+{
+	size_t room = RTP_RX_FIFO - rx->fifo_n;
+
+	if (n > room)
+		n = room;
+	memcpy(rx->fifo + rx->fifo_n, pcm, n * sizeof(*pcm));
+	rx->fifo_n += n;
+}
+
+static void decode_into_fifo(struct rtp_stream *rs, const uint8_t *p,
+			     size_t len)
+{
+	int16_t pcm[RTP_RX_FIFO];
+	int n;
+
+	if (!rs->cs)
+		return;
+	n = codec_decode(rs->cs, p, len, pcm, RTP_RX_FIFO - rs->rx.fifo_n);
+	if (n > 0) {
+		fifo_put(&rs->rx, pcm, (size_t)n);
+		rs->rx.audio_seen = true;
+	}
+}
+
+static void audio_packet(struct rtp_stream *rs, const struct rtp_header *hdr,
+			 struct mbuf *mb)
+{
+	if (!rs->rx.jb) {
+		decode_into_fifo(rs, mbuf_buf(mb), mbuf_get_left(mb));
+		return;
+	}
+	struct mbuf *copy = mbuf_alloc(mbuf_get_left(mb));
+
+	if (!copy)
+		return;
+	(void)mbuf_write_mem(copy, mbuf_buf(mb), mbuf_get_left(mb));
+	copy->pos = 0;
+	(void)jbuf_put(rs->rx.jb, hdr, copy);
+	mem_deref(copy);    /* the jitter buffer holds its own reference */
+}
+
+static void packet(struct rtp_stream *rs, uint8_t *buf, size_t len,
+		   uint64_t now)
+{
+	struct mbuf mb = { .buf = buf, .size = len, .pos = 0, .end = len };
+	struct rtp_header hdr;
+	bool receiving = atomic_load(&rs->receiving);
+
+	if (len < RTP_HEADER_SIZE || (buf[0] >> 6) != RTP_VERSION ||
+	    rtp_hdr_decode(&hdr, &mb))
+		return;
+	rs->last_rx_ms = now;
+	if (rs->telev_pt >= 0 && hdr.pt == rs->telev_pt) {
+		if (receiving || atomic_load(&rs->dtmf_receiving)) {
+			rs->rx.rfc4733_seen = true;
+			dtmf_rfc4733_packet(&rs->rx.rfc4733, hdr.ts, mbuf_buf(&mb),
+					    mbuf_get_left(&mb), now);
+		}
+		return;
+	}
+	if (receiving && hdr.pt == rs->pt)
+		audio_packet(rs, &hdr, &mb);
+}
+
+void media_rx_drain(struct rtp_stream *rs, uint64_t now)
+{
+	uint8_t buf[RX_BUF];
+	struct sockaddr_storage src;
+	socklen_t srclen;
+	ssize_t n;
+
+	for (int i = 0; i < RX_MAX_PER_TICK; i++) {
+		srclen = sizeof(src);
+		n = recvfrom(rs->fd, buf, sizeof(buf), MSG_DONTWAIT,
+			     (struct sockaddr *)&src, &srclen);
+		if (n < 0)
+			break;
+		if (n >= RTP_HEADER_SIZE && (buf[0] >> 6) == RTP_VERSION)
+			learn_remote(rs, &src, srclen);
+		packet(rs, buf, (size_t)n, now);
+	}
+	dtmf_rfc4733_poll(&rs->rx.rfc4733, now);
+}
+
+/* Pulls frames out of the jitter buffer until one tick's worth is there. */
+static void jbuf_pull(struct rtp_stream *rs, size_t n)
+{
+	for (int i = 0; i < 4 && rs->rx.fifo_n < n; i++) {
+		struct rtp_header hdr;
+		struct mbuf *mb = NULL;
+		int err = jbuf_get(rs->rx.jb, &hdr, (void **)&mb);
+
+		if (err && err != EAGAIN)
+			break;
+		if (mb)
+			decode_into_fifo(rs, mbuf_buf(mb), mbuf_get_left(mb));
+		mem_deref(mb);
+	}
+}
+
+static void inband_detect(struct rtp_stream *rs, const int16_t *pcm, size_t n)
+{
+	if (rs->rx.rfc4733_seen || rs->rate != 8000 ||
+	    !atomic_load(&rs->dtmf_detection))
+		return;
+	if (!rs->rx.inband &&
+	    dtmf_inband_alloc(&rs->rx.inband, on_press, rs))
+		return;
+	dtmf_inband_audio(rs->rx.inband, pcm, n);
+}
+
+bool media_rx_frame(struct rtp_stream *rs, int16_t *pcm, size_t n,
+		    uint64_t now)
+{
+	struct media_rx *rx = &rs->rx;
+
+	(void)now;
+	if (!atomic_load(&rs->receiving)) {
+		rx->fifo_n = 0;
+		return false;
+	}
+	if (rx->jb)
+		jbuf_pull(rs, n);
+	if (rx->fifo_n >= n) {
+		memcpy(pcm, rx->fifo, n * sizeof(*pcm));
+		rx->fifo_n -= n;
+		memmove(rx->fifo, rx->fifo + n, rx->fifo_n * sizeof(*pcm));
+		rx->concealed = 0;
+	}
+	else if (rs->cs && rx->concealed < CONCEAL_MAX &&
+		 rx->audio_seen && codec_conceal(rs->cs, pcm, n) == (int)n) {
+		rx->concealed++;
+	}
+	else {
+		memset(pcm, 0, n * sizeof(*pcm));
+	}
+	inband_detect(rs, pcm, n);
+	return true;
+}
