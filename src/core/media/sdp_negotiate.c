@@ -25,7 +25,7 @@
 #include "media/codec.h"
 #include "media/sdp_negotiate.h"
 
-enum { TELEV_PT = 101, FIRST_DYN_PT = 111, TELEV_CLOCK = 8000 };
+enum { TELEV_PT = 101, FIRST_DYN_PT = 111, TELEV_CLOCK = 8000, MAX_CODECS = 16 };
 
 static const char telev_name[] = "telephone-event";
 static const char order_seps[] = ",; \t";
@@ -50,11 +50,12 @@ static int order_rank(const char *order, const char *name)
 }
 
 /* codec_all, those named in codec_order first (stable otherwise). */
-static size_t codecs_ordered(const char *order, const struct codec **out)
+static size_t codecs_ordered(const char *order, const struct codec **out,
+			     size_t max)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; codec_all[i]; i++) {
+	for (size_t i = 0; codec_all[i] && n < max; i++) {
 		int rank = order_rank(order, codec_all[i]->name);
 		size_t j = n++;
 
@@ -97,8 +98,8 @@ static int format_add(struct sdp_media *m, int pt, const char *name,
  * answering, telephone-event at the other clock rates of our codecs. */
 static int formats_add(struct sdp_media *m, const char *order, bool answer)
 {
-	const struct codec *codecs[16];
-	size_t n = codecs_ordered(order, codecs);
+	const struct codec *codecs[MAX_CODECS];
+	size_t n = codecs_ordered(order, codecs, MAX_CODECS);
 	int dynpt = FIRST_DYN_PT, err = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -217,7 +218,10 @@ static struct sdp_format *codec_choose(const struct list *fmts,
 		const struct codec *c;
 		int rank;
 
-		if (!fmt->sup || format_is_telev(fmt) || !(c = format_codec(fmt)))
+		if (!fmt->sup || format_is_telev(fmt))
+			continue;
+		c = format_codec(fmt);
+		if (!c)
 			continue;
 		rank = order_rank(order, c->name);
 		if (!best || rank < best_rank) {
