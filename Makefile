@@ -17,7 +17,7 @@ DEB_PACKAGES := build-essential pkg-config libre-dev libspandsp-dev \
 	python3 check sip-tester kamailio kamailio-extra-modules sox procps \
 	iproute2 flite1-dev libopus-dev
 
-PC_LIBS := libre spandsp sndfile samplerate jansson
+PC_LIBS := libre spandsp sndfile samplerate jansson opus
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Iinclude -Isrc/core \

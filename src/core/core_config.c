@@ -51,6 +51,7 @@ static const struct core_key core_keys[] = {
 	UINT(session_threads, "session_processor_threads", 1, 256),
 	UINT(media_threads, "media_processor_threads", 1, 256),
 	UINT(dead_rtp_time, "dead_rtp_time", 0, 86400),
+	STR(codec_order, "codec_order"),
 	STR(signature, "signature"),
 	STR(socket_name, "socket_name"),
 	STR(ser_socket_name, "ser_socket_name"),

@@ -15,6 +15,8 @@
  *   session_processor_threads=4
  *   media_processor_threads=    default: number of cores
  *   dead_rtp_time=300           seconds without RTP before RTP timeout; 0 off
+ *   codec_order=                our codec preference, e.g. opus,G722,PCMA,PCMU
+ *                               (',' ';' or ' '); empty: the caller's order
  *   signature=SEMS-C            Server/User-Agent header
  *   socket_name=                unix socket for Kamailio's t_write_unix
  *   ser_socket_name=            Kamailio's jsonrpcs datagram socket
@@ -41,6 +43,7 @@ struct core_config {
 	unsigned session_threads;
 	unsigned media_threads;
 	unsigned dead_rtp_time;
+	char codec_order[256];
 	char signature[128];
 	char socket_name[108];
 	char ser_socket_name[108];

@@ -31,7 +31,7 @@ static int session_setup_media(struct sems_session *s, const char *offer,
 		return call_fail(err, 503, "Service Unavailable", e);
 	}
 	e = sdp_negotiate(offer, core_cfg.media_ip, rtp_stream_local_port(s->rtp),
-			  &s->sdp_answer, &params);
+			  core_cfg.codec_order, &s->sdp_answer, &params);
 	if (e == ENOTSUP) {
 		SEMS_INFO("call %s: no codec in common with the offer", s->dlg.callid);
 		return call_fail(err, 488, "Not Acceptable Here", e);

@@ -67,7 +67,8 @@ START_TEST(core_keys_are_parsed_and_media_ip_defaults_to_sip_ip)
 	const char *p = write_conf("sip_ip=127.0.0.2\nsip_port=5070\nrtp_low_port=20000\n"
 				   "rtp_high_port=20100\nloglevel=3\nstderr=yes\nfork=no\n"
 				   "application=$(apphdr)\nsession_processor_threads=8\n"
-				   "media_processor_threads=2\ndead_rtp_time=0\nload_plugins=ivr;foo\n");
+				   "media_processor_threads=2\ndead_rtp_time=0\nload_plugins=ivr;foo\n"
+				   "codec_order=opus,G722;PCMU\n");
 	ck_assert_int_eq(core_config_load(&c, p, err, sizeof(err)), 0);
 	ck_assert_str_eq(c.sip_ip, "127.0.0.2");
 	ck_assert_str_eq(c.media_ip, "127.0.0.2");
@@ -82,6 +83,7 @@ START_TEST(core_keys_are_parsed_and_media_ip_defaults_to_sip_ip)
 	ck_assert_uint_eq(c.media_threads, 2);
 	ck_assert_uint_eq(c.dead_rtp_time, 0);
 	ck_assert_str_eq(c.load_plugins, "ivr;foo");
+	ck_assert_str_eq(c.codec_order, "opus,G722;PCMU");
 }
 END_TEST
 

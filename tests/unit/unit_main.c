@@ -9,6 +9,7 @@ suite_fn audio_suite;
 suite_fn mixin_suite;
 suite_fn rtp_stream_suite;
 suite_fn sdp_suite;
+suite_fn codec_suite;
 suite_fn config_suite;
 suite_fn routing_suite;
 suite_fn session_suite;
@@ -22,6 +23,7 @@ static suite_fn *const suites[] = {
 	mixin_suite,
 	rtp_stream_suite,
 	sdp_suite,
+	codec_suite,
 	config_suite,
 	routing_suite,
 	session_suite,

@@ -61,7 +61,8 @@ int codec_encode(struct codec_state *cs, const int16_t *pcm, uint8_t *out);
 int codec_decode(struct codec_state *cs, const uint8_t *payload, size_t len,
 		 int16_t *pcm, size_t max);
 /* Concealment for one lost frame (codec PLC where it has one, else
- * silence); returns the count written (samples_per_frame). */
+ * silence); returns the count written (samples_per_frame), or -1 when
+ * `max` is less than a frame. */
 int codec_conceal(struct codec_state *cs, int16_t *pcm, size_t max);
 
 #endif

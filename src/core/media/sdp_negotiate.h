@@ -1,8 +1,13 @@
-/* sdp_negotiate.h: answering an SDP offer (libre's SDP codec).
+/* sdp_negotiate.h: SDP offer/answer for our codecs (libre's SDP codec).
  *
- * We offer PCMU/8000, PCMA/8000 and telephone-event/8000.  The first codec
- * of the offer that we support is used (the offer's order is the caller's
- * preference), and telephone-event when offered.
+ * We support the codecs of codec.h and telephone-event.  Answering, one
+ * codec is chosen: the first of `codec_order` the offer has, else the
+ * offer's first one we support (the caller's preference); the answer lists
+ * only that codec and telephone-event, so both directions use the same.
+ *
+ *   codec_order   "opus,G722,PCMA,PCMU": names, case-insensitive,
+ *                 separated by ',' ';' or spaces; NULL or "": the offer's
+ *                 order.  Codecs not listed still come after the listed.
  */
 #ifndef CORE_SDP_NEGOTIATE_H
 #define CORE_SDP_NEGOTIATE_H
@@ -14,11 +19,11 @@
 struct codec;
 
 struct media_params {
-	const struct codec *codec;
-	int payload_type;          /* 0 PCMU, 8 PCMA                       */
-	unsigned telev_clock;
-	int telev_pt;              /* telephone-event payload type, or -1  */
-	struct sockaddr_storage remote;  /* c= / m= address of the offer   */
+	const struct codec *codec;  /* the codec of the call (codec_all) */
+	int payload_type;           /* its payload type on this call       */
+	int telev_pt;               /* telephone-event payload type, or -1 */
+	int telev_clock;            /* its clock rate (8000, 48000), or 0  */
+	struct sockaddr_storage remote;  /* c= / m= address of the peer    */
 	socklen_t remote_len;
 };
 
@@ -27,6 +32,16 @@ struct media_params {
  * offer that does not parse, or ENOTSUP when no codec is in common (the
  * caller then answers 488). */
 int sdp_negotiate(const char *offer, const char *media_ip, uint16_t rtp_port,
-		  char **answerp, struct media_params *params);
+		  const char *codec_order, char **answerp,
+		  struct media_params *params);
+
+/* Our offer (outbound calls): every codec, those of codec_order first,
+ * then telephone-event/8000 as 101.  *offerp is malloc()ed. */
+int sdp_offer_create(const char *media_ip, uint16_t rtp_port,
+		     const char *codec_order, char **offerp);
+
+/* The peer's answer to sdp_offer_create's offer: the codec is the first
+ * of the answer's formats we support.  Returns 0, EPROTO or ENOTSUP. */
+int sdp_answer_parse(const char *answer, struct media_params *params);
 
 #endif
