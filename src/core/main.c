@@ -16,6 +16,7 @@
 #include <sys/resource.h>
 #include <re.h>
 #include <sems/log.h>
+#include "audio/audio_shutdown.h"
 #include "core_config.h"
 #include "log_internal.h"
 #include "media/rtp_stream.h"
@@ -182,6 +183,7 @@ static void stop_services(void)
 	sip_front_stop();
 	media_stop();
 	plugin_close_all();
+	audio_shutdown();      /* recordings still open are completed */
 	signalling_close();
 }
 

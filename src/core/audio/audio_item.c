@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "audio/audio_internal.h"
+#include "audio/audio_shutdown.h"
 
 void audio_item_init(struct sems_audio *a, const struct audio_kind *kind)
 {
@@ -173,4 +174,9 @@ bool sems_audio_write(struct sems_audio *a, const int16_t *in, size_t n,
 size_t sems_audio_read(struct sems_audio *a, short *out, size_t n)
 {
 	return sems_audio_read_rate(a, out, n, 8000);
+}
+
+void audio_shutdown(void)
+{
+	audio_record_shutdown();
 }
