@@ -285,6 +285,38 @@ START_TEST(the_record_time_counts_wideband_audio_in_ms)
 }
 END_TEST
 
+START_TEST(silence_for_the_set_time_ends_the_recording)
+{
+	struct sems_audio *a = open_rec("quiet.wav");
+	int16_t quiet[160] = { 0 };
+	int i;
+
+	sems_audio_set_silence_end(a, 1000);
+	ck_assert(write_tone(a, 8000, 2000));       /* talking: goes on */
+	for (i = 0; i < 20; i++)
+		ck_assert(sems_audio_write(a, quiet, 160, 8000));
+	ck_assert(write_tone(a, 8000, 100));        /* talking again */
+	for (i = 0; i < 100 && sems_audio_write(a, quiet, 160, 8000); i++)
+		;
+	ck_assert_int_eq(i, 49);    /* the 50th quiet frame makes 1 s */
+	ck_assert(sems_audio_ended_by_silence(a));
+	ck_assert(!sems_audio_write(a, quiet, 160, 8000));
+	sems_audio_deref(a);
+}
+END_TEST
+
+START_TEST(the_record_time_is_not_an_end_by_silence)
+{
+	struct sems_audio *a = open_rec("max.wav");
+
+	sems_audio_set_record_time(a, 500);
+	sems_audio_set_silence_end(a, 1000);
+	ck_assert(!write_tone(a, 8000, 1000));
+	ck_assert(!sems_audio_ended_by_silence(a));
+	sems_audio_deref(a);
+}
+END_TEST
+
 START_TEST(data_size_is_in_the_file_format)
 {
 	struct sems_audio *pcm = open_rec("a.wav");
@@ -476,6 +508,8 @@ Suite *record_suite(void)
 	tcase_add_test(tc, an_unknown_subtype_is_rejected_naming_file_and_subtype);
 	tcase_add_test(tc, the_record_time_ends_the_recording);
 	tcase_add_test(tc, the_record_time_counts_wideband_audio_in_ms);
+	tcase_add_test(tc, silence_for_the_set_time_ends_the_recording);
+	tcase_add_test(tc, the_record_time_is_not_an_end_by_silence);
 	tcase_add_test(tc, data_size_is_in_the_file_format);
 	tcase_add_test(tc, the_header_is_valid_after_sync_while_recording);
 	tcase_add_test(tc, dup_fd_gives_a_readable_copy_while_recording);

@@ -6,7 +6,8 @@
  * blocks of one rate (a header word, then the samples), so a call that
  * switches between 8 and 16 kHz records correctly; the writer resamples
  * 16 kHz blocks to the file's 8 kHz.  The ring holds 2 s at 16 kHz; what
- * does not fit is dropped and counted.
+ * does not fit is dropped and counted.  write() also ends the recording
+ * at its time limit, or after the caller was quiet for the set time.
  *
  * The writer wakes every 50 ms (or when sync, destroy or shutdown kick
  * it), drains each live recording into its file and updates the header,
@@ -42,6 +43,7 @@ enum {
 	BLOCK_WIDE = 0x4000,       /* ... and this bit for 16 kHz       */
 	DRAIN_MAX = 4096,
 	WAKE_MS = 50,
+	QUIET_LEVEL = 200,         /* mean |sample| below: silence (-44 dBFS) */
 };
 
 enum { REC_LIVE, REC_DYING, REC_CLOSED };
@@ -55,6 +57,9 @@ struct recorder {
 	size_t sample_bytes;         /* in the file: 2 PCM16, 1 u-law/A-law */
 	atomic_int state;
 	atomic_uint limit_ms;        /* 0: none */
+	atomic_uint silence_ms;      /* end after this much silence; 0: never */
+	atomic_bool ended_by_silence;
+	size_t quiet;                /* the media thread's: 16 kHz samples */
 	atomic_size_t received;      /* audio received, in 16 kHz samples */
 	atomic_size_t stored;        /* of it, in the ring: 16 kHz samples */
 	atomic_int err;              /* first write error */
@@ -163,6 +168,30 @@ static void recorder_push(struct recorder *r, const int16_t *in, size_t n,
 	}
 }
 
+static bool frame_is_quiet(const int16_t *in, size_t n)
+{
+	long long sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += in[i] < 0 ? -(long long)in[i] : in[i];
+	return sum < (long long)n * QUIET_LEVEL;
+}
+
+/* Counts the caller's silence; true once it lasted the set time. */
+static bool silence_ends(struct recorder *r, const int16_t *in, size_t n,
+			 size_t unit)
+{
+	size_t end = (size_t)atomic_load(&r->silence_ms) * 16;
+
+	if (!end)
+		return false;
+	r->quiet = frame_is_quiet(in, n) ? r->quiet + n * unit : 0;
+	if (r->quiet < end)
+		return false;
+	atomic_store(&r->ended_by_silence, true);
+	return true;
+}
+
 static bool recorder_write(struct sems_audio *a, const int16_t *in, size_t n,
 			   unsigned rate)
 {
@@ -171,7 +200,8 @@ static bool recorder_write(struct sems_audio *a, const int16_t *in, size_t n,
 	size_t got = atomic_load(&r->received);
 	size_t limit = (size_t)atomic_load(&r->limit_ms) * 16;
 
-	if (atomic_load(&r->state) != REC_LIVE || (limit && got >= limit))
+	if (atomic_load(&r->state) != REC_LIVE || (limit && got >= limit) ||
+	    atomic_load(&r->ended_by_silence))
 		return false;
 	if (rate != 8000 && rate != 16000)
 		return true;                /* no such call: nothing to record */
@@ -180,12 +210,24 @@ static bool recorder_write(struct sems_audio *a, const int16_t *in, size_t n,
 	atomic_store(&r->received, got + n * unit);
 	if (!atomic_load(&r->err))
 		recorder_push(r, in, n, unit == 1);
+	if (silence_ends(r, in, n, unit))
+		return false;
 	return !limit || got + n * unit < limit;
 }
 
 static void recorder_set_record_time(struct sems_audio *a, unsigned ms)
 {
 	atomic_store(&((struct recorder *)a)->limit_ms, ms);
+}
+
+static void recorder_set_silence_end(struct sems_audio *a, unsigned ms)
+{
+	atomic_store(&((struct recorder *)a)->silence_ms, ms);
+}
+
+static bool recorder_ended_by_silence(const struct sems_audio *a)
+{
+	return atomic_load(&((struct recorder *)a)->ended_by_silence);
 }
 
 static size_t recorder_data_size(const struct sems_audio *a)
@@ -515,6 +557,8 @@ static const struct audio_kind recorder_kind = {
 	.write = recorder_write,
 	.data_size = recorder_data_size,
 	.set_record_time = recorder_set_record_time,
+	.set_silence_end = recorder_set_silence_end,
+	.ended_by_silence = recorder_ended_by_silence,
 	.sync = recorder_sync,
 	.dup_fd = recorder_dup_fd,
 	.destroy = recorder_destroy,
