@@ -248,17 +248,6 @@ START_TEST(a_file_that_is_not_audio_is_rejected)
 }
 END_TEST
 
-START_TEST(recording_is_not_supported_yet)
-{
-	struct sems_audio *a;
-	char err[256] = "";
-
-	ck_assert_int_eq(sems_audio_open(&a, "/tmp/rec.wav", SEMS_AUDIO_WRITE,
-					 err, sizeof(err)), ENOTSUP);
-	ck_assert_str_eq(err, "recording is not supported yet");
-}
-END_TEST
-
 Suite *audio_suite(void)
 {
 	Suite *s = suite_create("audio");
@@ -278,7 +267,6 @@ Suite *audio_suite(void)
 	tcase_add_test(tc, missing_file_fails_with_enoent_and_a_message);
 	tcase_add_test(tc, unknown_extension_is_rejected);
 	tcase_add_test(tc, a_file_that_is_not_audio_is_rejected);
-	tcase_add_test(tc, recording_is_not_supported_yet);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,6 +7,7 @@ typedef Suite *(suite_fn)(void);
 suite_fn sip_headers_suite;
 suite_fn audio_suite;
 suite_fn mixin_suite;
+suite_fn record_suite;
 suite_fn rtp_stream_suite;
 suite_fn sdp_suite;
 suite_fn codec_suite;
@@ -21,6 +22,7 @@ static suite_fn *const suites[] = {
 	sip_headers_suite,
 	audio_suite,
 	mixin_suite,
+	record_suite,
 	rtp_stream_suite,
 	sdp_suite,
 	codec_suite,
