@@ -15,7 +15,7 @@ PYTHON  := /usr/bin/python3
 DEB_PACKAGES := build-essential pkg-config libre-dev libspandsp-dev \
 	libsndfile1-dev libsamplerate0-dev libjansson-dev libpython3-dev \
 	python3 check sip-tester kamailio kamailio-extra-modules sox procps \
-	iproute2 flite1-dev libopus-dev
+	iproute2 flite1-dev libopus-dev ffmpeg
 
 PC_LIBS := libre spandsp sndfile samplerate jansson opus
 CC      ?= cc
