@@ -2,7 +2,8 @@
  *
  * Wraps one reference to a struct sems_audio (audio.h).  A playlist entry
  * holds its own reference, so closing or dropping a file that is still
- * queued is safe.
+ * queued is safe.  Also ivr_audio_item_get(), which turns any playable
+ * object (IvrAudioFile, IvrNullAudio, IvrAudioMixIn) into its item.
  */
 #include "ivr.h"   /* Python.h comes first */
 #include <errno.h>
@@ -30,6 +31,29 @@ struct sems_audio *ivr_audio_file_get(PyObject *obj)
 	if (!self->audio)
 		PyErr_SetString(PyExc_ValueError, "IvrAudioFile: file not open");
 	return self->audio;
+}
+
+struct sems_audio *ivr_audio_item_get(PyObject *obj, const char *what)
+{
+	struct sems_audio *a;
+
+	if (PyObject_TypeCheck(obj, ivr_audio_file_type)) {
+		if (!(a = ((IvrAudioFileObject *)obj)->audio))
+			PyErr_Format(PyExc_ValueError,
+				     "%s: IvrAudioFile not open", what);
+		return a;
+	}
+	if (PyObject_TypeCheck(obj, ivr_null_audio_type))
+		return ivr_null_audio_get(obj);
+	if (PyObject_TypeCheck(obj, ivr_mixin_type)) {
+		if (!(a = ivr_mixin_get(obj)))
+			PyErr_Format(PyExc_ValueError,
+				     "%s: IvrAudioMixIn: init() not called", what);
+		return a;
+	}
+	PyErr_Format(PyExc_TypeError, "%s must be an IvrAudioFile, IvrNullAudio "
+		     "or IvrAudioMixIn, not %.100s", what, Py_TYPE(obj)->tp_name);
+	return NULL;
 }
 
 static void audio_file_dealloc(IvrAudioFileObject *self)
