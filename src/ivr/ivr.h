@@ -32,6 +32,8 @@ void ivr_log_exception_obj(PyObject *exc, const char *context);
  * and adds it to the module. */
 int ivr_dialog_type_add(PyObject *m);
 int ivr_audio_file_type_add(PyObject *m);
+int ivr_null_audio_type_add(PyObject *m);
+int ivr_mixin_type_add(PyObject *m);
 int ivr_sip_dialog_type_add(PyObject *m);
 int ivr_sip_request_type_add(PyObject *m);
 int ivr_sip_reply_type_add(PyObject *m);
@@ -94,6 +96,21 @@ void ivr_dialog_unbind(PyObject *dialog);
 extern PyTypeObject *ivr_audio_file_type;
 /* The open file of an IvrAudioFile (borrowed), or NULL with an exception. */
 struct sems_audio *ivr_audio_file_get(PyObject *obj);
+/* The item of anything playable: an open IvrAudioFile, an IvrNullAudio or
+ * an init()ed IvrAudioMixIn (borrowed), or NULL with TypeError (another
+ * type) or ValueError (not open / not init()ed), both naming `what`. */
+struct sems_audio *ivr_audio_item_get(PyObject *obj, const char *what);
+
+/* ivr_null_audio.c: IvrNullAudio, silence.  Its item is made on first use
+ * (silence forever unless init() or set*Length() said otherwise):
+ * borrowed, or NULL with an exception. */
+extern PyTypeObject *ivr_null_audio_type;
+struct sems_audio *ivr_null_audio_get(PyObject *obj);
+
+/* ivr_mixin.c: IvrAudioMixIn.  Its item (borrowed), or NULL (no exception
+ * set) before init(). */
+extern PyTypeObject *ivr_mixin_type;
+struct sems_audio *ivr_mixin_get(PyObject *obj);
 
 /* ivr_sip_*.c: snapshots, new references, or NULL with an exception. */
 PyObject *ivr_sip_dialog_new(const struct sems_dialog *dlg);

@@ -79,20 +79,35 @@ struct sems_session *ivr_dialog_bound(IvrDialogObject *self,
 	return self->session;
 }
 
-/* play/record items: None or an open IvrAudioFile. */
+/* play: None, an open IvrAudioFile, an IvrNullAudio or an init()ed
+ * IvrAudioMixIn; record: None, an IvrAudioFile opened with AUDIO_WRITE or
+ * an IvrNullAudio. */
 static int audio_arg(PyObject *obj, const char *what, struct sems_audio **ap)
 {
+	bool record = !strcmp(what, "record");
+	char name[64];
+
 	*ap = NULL;
 	if (obj == Py_None)
 		return 0;
-	if (!PyObject_TypeCheck(obj, ivr_audio_file_type)) {
-		PyErr_Format(PyExc_TypeError,
-			     "IvrDialogBase.enqueue: %s must be an IvrAudioFile "
-			     "or None, not %.100s", what, Py_TYPE(obj)->tp_name);
+	snprintf(name, sizeof(name), "IvrDialogBase.enqueue: %s", what);
+	if (record && !PyObject_TypeCheck(obj, ivr_audio_file_type) &&
+	    !PyObject_TypeCheck(obj, ivr_null_audio_type)) {
+		PyErr_Format(PyExc_TypeError, "%s must be an IvrAudioFile, an "
+			     "IvrNullAudio or None, not %.100s", name,
+			     Py_TYPE(obj)->tp_name);
 		return -1;
 	}
-	*ap = ivr_audio_file_get(obj);
-	return *ap ? 0 : -1;
+	if (!(*ap = ivr_audio_item_get(obj, name)))
+		return -1;
+	if (record && PyObject_TypeCheck(obj, ivr_audio_file_type) &&
+	    !sems_audio_is_recording(*ap)) {
+		PyErr_Format(PyExc_ValueError, "%s: IvrAudioFile not opened "
+			     "with AUDIO_WRITE", name);
+		*ap = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 PyDoc_STRVAR(enqueue_doc,
