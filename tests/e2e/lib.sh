@@ -16,6 +16,22 @@
 #   e2e_stop_server                   # SIGTERM; fails on a hang or leaked sessions
 #   e2e_pass
 #
+# Media and script probes (DTMF, timers, TTS, recording cases 20-29):
+#   e2e_add_script_as SRC NAME [k=v ...]  tests/e2e/scripts/SRC.py as application
+#                                     NAME, with NAME.conf holding the k=v lines
+#                                     (e.g. out=$CASE_DIR/ev.jsonl for probes)
+#   e2e_scenario NAME [uac_gen.py args] STEP...  writes $CASE_DIR/NAME.xml (see
+#                                     uac_gen.py: pause/pcap/relay/dtmf/mark/bye/
+#                                     wait-bye); pass "$CASE_DIR/NAME.xml" to e2e_sipp
+#                                     (an absolute SCENARIO path is used as is)
+#   e2e_check_events FILE PYEXPR      PYEXPR on the JSON lines a probe script wrote
+#                                     to FILE: E (list of dicts), calls (dict
+#                                     call -> its events), like e2e_check
+#   e2e_sipp_mark NAME MARK           epoch seconds of "MARK name s us" that a
+#                                     mark: step logged in NAME.actions.log
+#   E2E_SIPP_MEDIA_PORT               base+14: sipp's -mp for pcap playing
+#                                     (sipp uses it and the next 3 ports)
+#
 # Environment (set by run.sh; defaults let a case run on its own):
 #   E2E_PREFIX     staged install (PREFIX/sbin/sems, PREFIX/lib/sems/...)
 #   E2E_CASE_DIR   this case's scratch dir (config, logs, sipp traces, sink JSON)
@@ -84,6 +100,7 @@ e2e_init() {
 	E2E_RTP_LOW=$((E2E_PORT_BASE + 100))
 	E2E_RTP_HIGH=$((E2E_PORT_BASE + 199))
 	E2E_SIPP_NEXT=$((E2E_PORT_BASE + 2))
+	E2E_SIPP_MEDIA_PORT=$((E2E_PORT_BASE + 14))
 	SEMS_PID=
 	trap e2e_cleanup EXIT
 	trap 'exit 1' INT TERM
@@ -243,12 +260,13 @@ e2e_sink_stop() {
 e2e_sipp() {
 	local name=$1 scen=$2 service=$3 port pid
 	shift 3
+	case $scen in /*) ;; *) scen=$E2E_SCEN/$scen ;; esac
 	port=$E2E_SIPP_NEXT
 	E2E_SIPP_NEXT=$((E2E_SIPP_NEXT + 1))
 	[ -f "$CASE_DIR/$name.csv" ] || printf 'SEQUENTIAL\n%s;\n' "$E2E_SINK_PORT" > "$CASE_DIR/$name.csv"
 	case " $* " in *" -m "*) ;; *) set -- -m 1 "$@" ;; esac
-	e2e_log "sipp $name: $scen to $service@127.0.0.1:$E2E_SIP_PORT $*"
-	(cd "$CASE_DIR" && exec sipp -sf "$E2E_SCEN/$scen" -i 127.0.0.1 -p "$port" \
+	e2e_log "sipp $name: ${scen##*/} to $service@127.0.0.1:$E2E_SIP_PORT $*"
+	(cd "$CASE_DIR" && exec sipp -sf "$scen" -i 127.0.0.1 -p "$port" \
 		-s "$service" -inf "$CASE_DIR/$name.csv" \
 		-timeout "${E2E_SIPP_TIMEOUT:-25}s" -timeout_error -recv_timeout 12000 -nostdin \
 		-trace_err -error_file "$CASE_DIR/$name.err.log" \
@@ -328,4 +346,59 @@ e2e_log_near() {
 e2e_wav_seconds() {
 	soxi -D "$1" 2>/dev/null ||
 		"$PYTHON" -c 'import sys, wave; w = wave.open(sys.argv[1]); print(w.getnframes() / w.getframerate())' "$1"
+}
+
+# e2e_add_script_as SRC NAME [key=value ...]: tests/e2e/scripts/SRC.py
+# registered as application NAME, with NAME.conf made of the key=value
+# arguments (the script's `config` dict).
+e2e_add_script_as() {
+	local src=$1 name=$2 kv
+	shift 2
+	[ -f "$E2E_DIR/scripts/$src.py" ] || e2e_fail "script $src.py not found in tests/e2e/scripts"
+	cp "$E2E_DIR/scripts/$src.py" "$CASE_DIR/scripts/$name.py"
+	: > "$CASE_DIR/etc/$name.conf"
+	for kv in "$@"; do echo "$kv" >> "$CASE_DIR/etc/$name.conf"; done
+}
+
+# e2e_scenario NAME [--codecs "0 101"] [--media sink|sipp] STEP...:
+# $CASE_DIR/NAME.xml from tests/e2e/uac_gen.py.
+e2e_scenario() {
+	local name=$1
+	shift
+	"$PYTHON" "$E2E_DIR/uac_gen.py" --out "$CASE_DIR/$name.xml" "$@" ||
+		e2e_fail "uac_gen.py could not write scenario $name"
+}
+
+# e2e_sipp_mark NAME MARK: epoch seconds (float) of a mark:MARK step.
+e2e_sipp_mark() {
+	awk -v m="$2" '$1 == "MARK" && $2 == m { printf "%d.%06d\n", $3, $4; exit }' \
+		"$CASE_DIR/$1.actions.log" 2>/dev/null
+}
+
+# e2e_check_events FILE PYEXPR: PYEXPR on the JSON lines of FILE (one
+# object per line, written by a probe script).  Bound names: E (all
+# objects), calls (dict: obj["call"] -> its objects, in order), keys(evs)
+# (the "key" of the "dtmf" objects in evs).  True/1 passes, a string fails
+# with it as the reason.
+e2e_check_events() {
+	local file=$1 expr=$2 out
+	[ -f "$file" ] || e2e_fail "the probe script wrote no $(basename "$file")"
+	out=$("$PYTHON" - "$file" "$expr" <<'EOF'
+import json, sys
+E = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+calls = {}
+for e in E:
+    calls.setdefault(e.get("call"), []).append(e)
+def keys(evs):
+    return [e["key"] for e in evs if e.get("ev") == "dtmf"]
+try:
+    r = eval(sys.argv[2])
+except Exception as e:
+    r = "check raised %r" % e
+if r is True or r == 1:
+    sys.exit(0)
+print(r if isinstance(r, str) else "check failed: " + sys.argv[2])
+sys.exit(1)
+EOF
+) || e2e_fail "events $(basename "$file"): $out"
 }

@@ -1,7 +1,7 @@
 """rtp_sink.py: receives RTP on 127.0.0.1 UDP ports for the e2e tests and writes JSON stats.
 
 Usage: rtp_sink.py --port P [--count N] --out FILE [--ready FILE]
-                   [--duration S] [--idle S] [--echo]
+                   [--duration S] [--idle S] [--echo] [--send WAV] [--save FILE]
 
 Binds N even ports P, P+2, ... (one per call).  Stops after --duration
 seconds, after --idle seconds without packets once some arrived, or on
@@ -13,10 +13,19 @@ stats: packets, payload_types {pt: count}, first/last (epoch s), duration,
 pps (packets per second over the active period), seq_gaps (missing
 packets), seq_dups, seq_reordered, ts_increments {delta: count} (between
 consecutive sequence numbers), first_marker, markers, ssrcs, sources,
-max_gap_ms (largest inter-arrival gap), non_rtp.
+max_gap_ms (largest inter-arrival gap), non_rtp; and, for the audio:
+rms (of all PCMU/PCMA payloads decoded), loud_first/loud_last (epoch s of
+the first/last packet whose decoded RMS exceeds 300, or null), and events:
+the RFC 4733 telephone-events received (PT 101), one per event timestamp
+in arrival order: {"key", "end" (an end packet was seen), "duration" (ms,
+largest seen), "first"/"last" (epoch s), "packets", "end_packets"}.
 
 --echo: once RTP arrives on a port, send PCMU silence at 50 pps back to its
 source (symmetric RTP), so the server sees the caller's media.
+--send WAV: like --echo, but first the audio of WAV (8 kHz mono PCM16),
+encoded PCMU in 20 ms packets at 50 pps, then silence.
+--save FILE: write the PCMU/PCMA audio received as an 8 kHz mono PCM16
+WAV (in arrival order); with --count > 1, FILE gets "-PORT" before ".wav".
 """
 import argparse
 import json
@@ -26,6 +35,50 @@ import signal
 import socket
 import struct
 import time
+import wave
+
+
+def _ulaw_decode(b):
+    b = ~b & 0xFF
+    t = (((b & 0x0F) << 3) + 0x84) << ((b & 0x70) >> 4)
+    return (0x84 - t) if b & 0x80 else (t - 0x84)
+
+
+def _alaw_decode(b):
+    b ^= 0x55
+    t = (b & 0x0F) << 4
+    seg = (b & 0x70) >> 4
+    t = t + 8 if seg == 0 else ((t + 0x108) << (seg - 1))
+    return t if b & 0x80 else -t
+
+
+ULAW = [_ulaw_decode(i) for i in range(256)]
+ALAW = [_alaw_decode(i) for i in range(256)]
+
+
+def ulaw_encode(x):
+    """One 16-bit linear sample to u-law (G.711)."""
+    sign = 0x80 if x < 0 else 0
+    x = min(abs(x), 32635) + 0x84
+    exp, m = 7, 0x4000
+    while exp > 0 and not x & m:
+        exp -= 1
+        m >>= 1
+    return ~(sign | (exp << 4) | ((x >> (exp + 3)) & 0x0F)) & 0xFF
+
+
+def wav_to_pcmu_frames(path):
+    """20 ms PCMU payloads (160 bytes) of an 8 kHz mono PCM16 WAV."""
+    w = wave.open(path)
+    if (w.getframerate(), w.getnchannels(), w.getsampwidth()) != (8000, 1, 2):
+        raise SystemExit("--send %s: want 8 kHz mono PCM16" % path)
+    raw = w.readframes(w.getnframes())
+    w.close()
+    n = len(raw) // 2
+    pcm = struct.unpack("<%dh" % n, raw[:2 * n])
+    enc = bytes(ulaw_encode(v) for v in pcm)
+    enc += b"\xff" * (-len(enc) % 160)
+    return [enc[i:i + 160] for i in range(0, len(enc), 160)]
 
 
 class PortStats:
@@ -43,6 +96,12 @@ class PortStats:
         self.sources = set()
         self.max_gap = 0.0
         self.non_rtp = 0
+        self.sq = 0.0
+        self.samples = 0
+        self.loud_first = self.loud_last = None
+        self.pcm = []            # decoded samples (lists), for --save
+        self.events = []
+        self.event_by_ts = {}
 
     def add(self, data, src, now):
         if len(data) < 12 or data[0] >> 6 != 2:
@@ -62,6 +121,7 @@ class PortStats:
         self.markers += marker
         self.ssrcs.add(ssrc)
         self.sources.add("%s:%d" % src)
+        self.payload(pt, ts, data[12 + 4 * (data[0] & 0x0F):], now)
         key = (ssrc, seq)
         if key in self.seen:
             self.dups += 1
@@ -77,6 +137,42 @@ class PortStats:
                 inc = (ts - self.prev_ts) & 0xFFFFFFFF
                 self.ts_inc[inc] = self.ts_inc.get(inc, 0) + 1
         self.prev_seq, self.prev_ts = seq, ts
+
+    def payload(self, pt, ts, body, now):
+        if pt in (0, 8):
+            table = ULAW if pt == 0 else ALAW
+            pcm = [table[b] for b in body]
+            sq = sum(v * v for v in pcm)
+            self.sq += sq
+            self.samples += len(pcm)
+            self.pcm.append(pcm)
+            if pcm and (sq / len(pcm)) ** 0.5 > 300:
+                if self.loud_first is None:
+                    self.loud_first = now
+                self.loud_last = now
+        elif pt == 101 and len(body) >= 4:
+            ev, flags, dur = struct.unpack("!BBH", body[:4])
+            e = self.event_by_ts.get(ts)
+            if e is None:
+                e = {"key": ev, "end": False, "duration": 0, "first": now,
+                     "packets": 0, "end_packets": 0}
+                self.event_by_ts[ts] = e
+                self.events.append(e)
+            e["last"] = now
+            e["packets"] += 1
+            e["duration"] = max(e["duration"], dur // 8)   # 8 kHz clock
+            if flags & 0x80:
+                e["end"] = True
+                e["end_packets"] += 1
+
+    def save(self, path):
+        w = wave.open(path, "wb")
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        for pcm in self.pcm:
+            w.writeframes(struct.pack("<%dh" % len(pcm), *pcm))
+        w.close()
 
     def to_json(self):
         dur = (self.last - self.first) if self.packets else 0.0
@@ -97,15 +193,22 @@ class PortStats:
             "sources": sorted(self.sources),
             "max_gap_ms": round(self.max_gap * 1000, 1),
             "non_rtp": self.non_rtp,
+            "rms": (self.sq / self.samples) ** 0.5 if self.samples else 0.0,
+            "audio_seconds": self.samples / 8000.0,
+            "loud_first": self.loud_first,
+            "loud_last": self.loud_last,
+            "events": self.events,
         }
 
 
 class Echo:
     """PCMU silence at 50 pps to the first source seen on a port (also
-    used by bench/rtp_meter.py)."""
+    used by bench/rtp_meter.py); with frames, those 160-byte payloads first."""
 
-    def __init__(self, sock, dest):
+    def __init__(self, sock, dest, frames=None):
         self.sock, self.dest = sock, dest
+        self.frames = list(frames or [])
+        self.frames.reverse()
         self.seq, self.ts, self.ssrc = 1000, 8000, int.from_bytes(os.urandom(4), "big")
         self.next = time.monotonic()
         self.sent = 0
@@ -115,7 +218,8 @@ class Echo:
             hdr = struct.pack("!BBHII", 0x80, 0x80 if self.seq == 1000 else 0,
                               self.seq, self.ts, self.ssrc)
             try:
-                self.sock.sendto(hdr + b"\xff" * 160, self.dest)
+                self.sock.sendto(hdr + (self.frames.pop() if self.frames else b"\xff" * 160),
+                                 self.dest)
                 self.sent += 1
             except OSError:
                 pass
@@ -135,7 +239,10 @@ def main():
     ap.add_argument("--duration", type=float, default=60)
     ap.add_argument("--idle", type=float, default=0)
     ap.add_argument("--echo", action="store_true")
+    ap.add_argument("--send")
+    ap.add_argument("--save")
     a = ap.parse_args()
+    frames = wav_to_pcmu_frames(a.send) if a.send else None
 
     socks, stats, echoes = {}, {}, {}
     for i in range(a.count):
@@ -171,12 +278,16 @@ def main():
             last_rx = time.monotonic()
             port = socks[s]
             stats[port].add(data, src, wall)
-            if a.echo and port not in echoes:
-                echoes[port] = Echo(s, src)
+            if (a.echo or frames) and port not in echoes:
+                echoes[port] = Echo(s, src, frames)
         now = time.monotonic()
         for e in echoes.values():
             e.tick(now)
 
+    if a.save:
+        for p, st in stats.items():
+            st.save(a.save if a.count == 1 else
+                    "%s-%d.wav" % (a.save[:-4] if a.save.endswith(".wav") else a.save, p))
     ports = {str(p): st.to_json() for p, st in stats.items()}
     active = [p for p in ports.values() if p["packets"]]
     total = sum(p["packets"] for p in ports.values())
