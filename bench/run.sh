@@ -3,9 +3,12 @@
 #
 # Usage: bench/run.sh PREFIX      (PREFIX: `make install PREFIX=...` output)
 #
-# One server (SIP 127.0.0.1:5190, RTP 10000-17999) runs bench/scripts/
-# bench_loop.py, which loops the installed welcome.wav until the caller hangs
-# up.  For each step of N concurrent calls, sipp places N calls at BENCH_RATE
+# One server (SIP 127.0.0.1:5190, RTP 10000-17999) runs two applications,
+# each measured over the same steps (BENCH_MODES): `play`
+# (bench/scripts/bench_loop.py loops the installed welcome.wav until the
+# caller hangs up) and `record` (bench_record.py loops it too and records
+# the caller to an anonymous WAV for the whole call, DTMF detection on).
+# For each mode and step of N concurrent calls, sipp places N calls at BENCH_RATE
 # per second (bench/scenarios/uac_hold.xml: INVITE, ACK, hold BENCH_HOLD s,
 # BYE) while this script samples the server every 0.5 s: RSS and threads
 # (/proc/PID/status), open descriptors (one RTP socket per call, so the live
@@ -18,7 +21,7 @@
 # A benchmark, not a test: a step that cannot be reached is reported as
 # such; the exit status is non-zero only if the server died.
 #
-# Environment: BENCH_STEPS ("100 500 1000 2000"), BENCH_HOLD (30 s),
+# Environment: BENCH_MODES ("play record"), BENCH_STEPS ("100 500 1000 2000"), BENCH_HOLD (30 s),
 # BENCH_RATE (200 calls/s), BENCH_SAMPLE (50 calls measured per step),
 # BENCH_PAUSE (2 s between steps), BENCH_RTP_LOW/HIGH (10000-17999),
 # BENCH_OUT (build/bench: config, logs, sipp traces, results.txt).
@@ -31,6 +34,7 @@ ROOT=$(cd "$BENCH_DIR/.." && pwd)
 OUT=${BENCH_OUT:-$ROOT/build/bench}
 PYTHON=/usr/bin/python3
 STEPS=${BENCH_STEPS:-100 500 1000 2000}
+MODES=${BENCH_MODES:-play record}
 HOLD=${BENCH_HOLD:-30}
 RATE=${BENCH_RATE:-200}
 SAMPLE=${BENCH_SAMPLE:-50}
@@ -76,6 +80,8 @@ status_kib() { awk -v k="$2:" '$1 == k { print $2; exit }' "/proc/$1/status" 2>/
 rss_kib() { status_kib "$1" VmRSS; }
 threads() { status_kib "$1" Threads; }
 fds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
+# sockets only: one RTP socket per call (recordings hold files, not sockets)
+sockets() { find "/proc/$1/fd" -lname 'socket:*' 2>/dev/null | wc -l; }
 # utime + stime in clock ticks (fields 14 and 15; comm may hold spaces)
 cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }'; }
 # busy and total jiffies of the whole host
@@ -102,8 +108,11 @@ preflight() {
 }
 
 write_config() {
-	cp "$BENCH_DIR/scripts/bench_loop.py" "$OUT/scripts/"
+	cp "$BENCH_DIR/scripts/bench_loop.py" "$BENCH_DIR/scripts/bench_record.py" "$OUT/scripts/"
+	mkdir -p "$OUT/recordings"
 	echo "announcement=$PREFIX/lib/sems/audio/welcome.wav" > "$OUT/etc/bench_loop.conf"
+	{ echo "announcement=$PREFIX/lib/sems/audio/welcome.wav"
+	  echo "record_dir=$OUT/recordings"; } > "$OUT/etc/bench_record.conf"
 	echo "script_path=$OUT/scripts" > "$OUT/etc/ivr.conf"
 	cat > "$OUT/sems.conf" <<-EOF
 	sip_ip=127.0.0.1
@@ -114,7 +123,7 @@ write_config() {
 	plugin_path=$PREFIX/lib/sems/plug-in
 	load_plugins=ivr
 	plugin_config_path=$OUT/etc
-	application=bench_loop
+	application=\$(ruri.user)
 	loglevel=1
 	stderr=yes
 	fork=no
@@ -189,9 +198,9 @@ start_meter() {
 }
 
 start_sipp() {
-	local name=$1 n=$2 rate=$3 hold_s=$4
+	local name=$1 n=$2 rate=$3 hold_s=$4 app=${5:-bench_loop}
 	(cd "$OUT" && exec sipp -sf "$BENCH_DIR/scenarios/uac_hold.xml" \
-		-i 127.0.0.1 -p "$SIPP_PORT" -s bench_loop -inf "$OUT/$name.csv" \
+		-i 127.0.0.1 -p "$SIPP_PORT" -s "$app" -inf "$OUT/$name.csv" \
 		-d $((hold_s * 1000)) -l "$n" -m "$n" -r "$rate" -rp 1000 \
 		-timeout "$((n / rate + hold_s + 40))s" -timeout_error \
 		-recv_timeout 20000 -nostdin \
@@ -222,18 +231,19 @@ print("%d/%d %.1f %.0f %.2f %d" % (len(got), len(ports), pps,
 EOF
 }
 
-# run_step N: one row of the table on stdout (and in results.txt).
+# run_step MODE N: one row of the table on stdout (and in results.txt).
 run_step() {
-	local n=$1 name="step$1" s t0 now rss fd th active i
+	local mode=$1 n=$2 name="$1$2" app=bench_loop s t0 now rss fd th active i
 	local idle_rss idle_fds idle_th peak_rss=0 peak_active=0 peak_th=0
 	local cs ws c0='' h0='' w0='' c1='' h1='' w1='' reached=no cpu=- ramp=- host=- kib=- after_rss ok failed rtp note=''
+	[ "$mode" = record ] && app=bench_record
 	s=$((SAMPLE < n ? SAMPLE : n))
 	write_csv "$name" "$n" "$s"
 	start_meter "$name" "$s" || return 1
-	idle_rss=$(rss_kib "$SEMS_PID"); idle_fds=$(fds "$SEMS_PID"); idle_th=$(threads "$SEMS_PID")
-	log "step $n: $n calls at $RATE/s, hold $HOLD s, RTP of $s measured (idle RSS ${idle_rss} KiB, $idle_fds fds)"
+	idle_rss=$(rss_kib "$SEMS_PID"); idle_fds=$(sockets "$SEMS_PID"); idle_th=$(threads "$SEMS_PID")
+	log "step $mode $n: $n calls at $RATE/s, hold $HOLD s, RTP of $s measured (idle RSS ${idle_rss} KiB, $idle_fds fds)"
 	cs=$(cpu_ticks "$SEMS_PID")
-	start_sipp "$name" "$n" "$RATE" "$HOLD"
+	start_sipp "$name" "$n" "$RATE" "$HOLD" "$app"
 	t0=$(date +%s.%N)
 	ws=$t0
 	while kill -0 "$SIPP_PID" 2>/dev/null; do
@@ -244,7 +254,7 @@ run_step() {
 			break
 		fi
 		now=$(date +%s.%N)
-		rss=$(rss_kib "$SEMS_PID"); fd=$(fds "$SEMS_PID"); th=$(threads "$SEMS_PID")
+		rss=$(rss_kib "$SEMS_PID"); fd=$(sockets "$SEMS_PID"); th=$(threads "$SEMS_PID")
 		active=$((fd - idle_fds))
 		((rss > peak_rss)) && peak_rss=$rss
 		((active > peak_active)) && peak_active=$active
@@ -265,7 +275,7 @@ run_step() {
 	# calls end: wait (15 s bound) for their sockets to close
 	for ((i = 0; i < 30; i++)); do
 		alive || break
-		(($(fds "$SEMS_PID") <= idle_fds)) && break
+		(($(sockets "$SEMS_PID") <= idle_fds)) && break
 		sleep 0.5
 	done
 	after_rss=$(rss_kib "$SEMS_PID")
@@ -285,8 +295,8 @@ run_step() {
 	((n / RATE + 3 > HOLD)) && note="${note:+$note; }ramp longer than hold"
 	# shellcheck disable=SC2086
 	set -- $rtp
-	printf '%6s %6s %6s %6s %6s %6s %6s %8s %8s %8s %7s %7s %7s %7s %7s %7s  %s\n' \
-		"$n" "$ok" "$failed" "$peak_active" "$ramp" "$cpu" "$host" \
+	printf '%6s %6s %6s %6s %6s %6s %6s %6s %8s %8s %8s %7s %7s %7s %7s %7s %7s  %s\n' \
+		"$mode" "$n" "$ok" "$failed" "$peak_active" "$ramp" "$cpu" "$host" \
 		"$(awk -v k="$peak_rss" 'BEGIN { printf "%.1f", k / 1024 }')" "$kib" \
 		"$(awk -v k="$after_rss" 'BEGIN { printf "%.1f", k / 1024 }')" \
 		"$idle_th/$peak_th" "$1" "${2:--}" "${3:--}" "${4:--}" "${5:--}" "$note" | tee -a "$OUT/results.txt"
@@ -296,8 +306,8 @@ run_step() {
 header() {
 	{
 		echo "sems load benchmark: $(date -u +%FT%TZ), $CORES cores, hold $HOLD s, $RATE calls/s, media_processor_threads=$CORES"
-		printf '%6s %6s %6s %6s %6s %6s %6s %8s %8s %8s %7s %7s %7s %7s %7s %7s  %s\n' \
-			calls ok failed peak ramp% cpu% host% rssMiB KiB/call afterMiB threads rtp_n pps/call maxgap late% lost note
+		printf '%6s %6s %6s %6s %6s %6s %6s %6s %8s %8s %8s %7s %7s %7s %7s %7s %7s  %s\n' \
+			mode calls ok failed peak ramp% cpu% host% rssMiB KiB/call afterMiB threads rtp_n pps/call maxgap late% lost note
 	} | tee "$OUT/results.txt"
 }
 
@@ -316,10 +326,12 @@ BASE_RSS=$(rss_kib "$SEMS_PID")
 log "warm-up: $(sipp_count warmup "Successful call") of 5 calls ok"
 
 header
-for n in $STEPS; do
-	run_step "$n" || log "step $n skipped"
-	[ -n "$SERVER_DIED" ] && break
-	sleep "${BENCH_PAUSE:-2}"
+for mode in $MODES; do
+	for n in $STEPS; do
+		run_step "$mode" "$n" || log "step $mode $n skipped"
+		[ -n "$SERVER_DIED" ] && break 2
+		sleep "${BENCH_PAUSE:-2}"
+	done
 done
 
 echo "columns: peak = live calls seen by the server (its RTP sockets); cpu% = server CPU over the steady" \
@@ -327,7 +339,7 @@ echo "columns: peak = live calls seen by the server (its RTP sockets); cpu% = se
 	"rssMiB = server peak RSS; KiB/call = (peak RSS - RSS after warm-up) / peak (freed call memory stays in malloc's arenas and is reused, so idle RSS grows to the largest step's); afterMiB = RSS once the calls ended;" \
 	"threads = idle/peak; rtp_n = sampled calls with RTP / sampled; pps/call = median; maxgap = largest" \
 	"inter-arrival gap (ms) of any sampled call; late% = packets > 20 ms behind the call's best-case clock;" \
-	"lost = sequence gaps.  Per-call detail: $OUT/stepN.rtp.json" | fold -s -w 100 | tee -a "$OUT/results.txt"
+	"lost = sequence gaps; mode play = announcement only, record = announcement + recording + DTMF detection.  Per-call detail: $OUT/MODEN.rtp.json" | fold -s -w 100 | tee -a "$OUT/results.txt"
 if [ -n "$SERVER_DIED" ]; then
 	log "SERVER $SERVER_DIED: $(tail -5 "$OUT/sems.log")"
 	exit 1
