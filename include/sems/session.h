@@ -44,6 +44,9 @@ enum sems_event_type {
 	SEMS_EV_TIMER,             /* timer_id: a timer of set_timer fired   */
 	SEMS_EV_AUDIO_CLEARED,     /* the playlist was cleared (flush)       */
 	SEMS_EV_RECORD_DONE,       /* a record-only item is complete         */
+	SEMS_EV_MESSAGE,           /* message: from sems_session_post_message */
+	SEMS_EV_USER1,             /* the server got SIGUSR1                 */
+	SEMS_EV_USER2,             /* the server got SIGUSR2                 */
 };
 
 struct sems_event {
@@ -53,6 +56,7 @@ struct sems_event {
 	int key;                /* SEMS_EV_DTMF: 0-9, *=10, #=11, A-D=12-15 */
 	unsigned duration_ms;   /* SEMS_EV_DTMF */
 	int timer_id;           /* SEMS_EV_TIMER */
+	const char *message;    /* SEMS_EV_MESSAGE */
 };
 
 /* Identity and state */
@@ -97,6 +101,10 @@ void sems_session_set_media(struct sems_session *s, enum sems_media_flag f,
  * did not negotiate telephone-event. */
 int  sems_session_send_dtmf(struct sems_session *s, const char *digits,
 			    unsigned duration_ms);
+
+/* Posts `msg` to the live session whose id (local tag) is `local_tag`, as
+ * SEMS_EV_MESSAGE.  0, or ENOENT when there is no such session.  Any thread. */
+int  sems_session_post_message(const char *local_tag, const char *msg);
 
 /* Timers: id > 0; setting an id again restarts it.  They fire as
  * SEMS_EV_TIMER into the session's queue, in deadline order, and die with

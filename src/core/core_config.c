@@ -51,6 +51,7 @@ static const struct core_key core_keys[] = {
 	UINT(session_threads, "session_processor_threads", 1, 256),
 	UINT(media_threads, "media_processor_threads", 1, 256),
 	UINT(dead_rtp_time, "dead_rtp_time", 0, 86400),
+	UINT(max_shutdown_time, "max_shutdown_time", 0, 3600),
 	STR(codec_order, "codec_order"),
 	STR(signature, "signature"),
 	STR(socket_name, "socket_name"),
@@ -75,6 +76,7 @@ void core_config_defaults(struct core_config *cfg)
 	cfg->session_threads = 4;
 	cfg->media_threads = cores > 0 ? (unsigned)cores : 1;
 	cfg->dead_rtp_time = 300;
+	cfg->max_shutdown_time = 10;
 	strcpy(cfg->signature, "SEMS-C");
 }
 

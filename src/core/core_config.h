@@ -15,6 +15,7 @@
  *   session_processor_threads=4
  *   media_processor_threads=    default: number of cores
  *   dead_rtp_time=300           seconds without RTP before RTP timeout; 0 off
+ *   max_shutdown_time=10        seconds calls may go on after SIGTERM (then BYE)
  *   codec_order=                our codec preference, e.g. opus,G722,PCMA,PCMU
  *                               (',' ';' or ' '); empty: the caller's order
  *   signature=SEMS-C            Server/User-Agent header
@@ -43,6 +44,7 @@ struct core_config {
 	unsigned session_threads;
 	unsigned media_threads;
 	unsigned dead_rtp_time;
+	unsigned max_shutdown_time;
 	char codec_order[256];
 	char signature[128];
 	char socket_name[108];

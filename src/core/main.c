@@ -7,6 +7,7 @@
  * their BYEs go out.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -96,14 +97,27 @@ static int write_pid_file(const char *path)
 
 static struct tmr shutdown_tmr;
 static unsigned shutdown_waited_ms;
+static bool shutdown_forced;
 
+/* Calls may go on for max_shutdown_time after onServerShutdown (to say
+ * goodbye); then every session still alive is stopped, which sends its
+ * BYE, and the loop waits a little for those to go out. */
 static void shutdown_poll(void *arg)
 {
+	unsigned limit_ms = core_cfg.max_shutdown_time * 1000;
+
 	(void)arg;
 	shutdown_waited_ms += 50;
-	if (session_count() == 0 || shutdown_waited_ms >= SHUTDOWN_GRACE_MS) {
+	if (session_count() == 0 ||
+	    shutdown_waited_ms >= limit_ms + SHUTDOWN_GRACE_MS) {
 		re_cancel();
 		return;
+	}
+	if (!shutdown_forced && shutdown_waited_ms >= limit_ms) {
+		shutdown_forced = true;
+		SEMS_INFO("max_shutdown_time reached: ending %u sessions",
+			  session_count());
+		session_stop_all();
 	}
 	tmr_start(&shutdown_tmr, 50, shutdown_poll, NULL);
 }
@@ -117,8 +131,40 @@ static void on_signal(int sig)
 	}
 	stopping = true;
 	SEMS_INFO("signal %d: shutting down (%u sessions)", sig, session_count());
-	session_shutdown_all();
+	session_post_all(SEMS_EV_SHUTDOWN);
 	tmr_start(&shutdown_tmr, 50, shutdown_poll, NULL);
+}
+
+/* SIGUSR1/SIGUSR2 reach every live session as onUser1/onUser2.  They are
+ * blocked in every thread (the mask is inherited) and taken by this one. */
+static sigset_t user_signals;
+
+static void *user_signal_thread(void *arg)
+{
+	int sig;
+
+	(void)arg;
+	while (!sigwait(&user_signals, &sig)) {
+		SEMS_INFO("signal %d: to %u sessions", sig, session_count());
+		session_post_all(sig == SIGUSR1 ? SEMS_EV_USER1 : SEMS_EV_USER2);
+	}
+	return NULL;
+}
+
+static int user_signals_setup(void)
+{
+	pthread_t tid;
+	int err;
+
+	sigemptyset(&user_signals);
+	sigaddset(&user_signals, SIGUSR1);
+	sigaddset(&user_signals, SIGUSR2);
+	err = pthread_sigmask(SIG_BLOCK, &user_signals, NULL);
+	if (!err)
+		err = pthread_create(&tid, NULL, user_signal_thread, NULL);
+	if (!err)
+		pthread_detach(tid);
+	return err;
 }
 
 /* Every call holds an RTP socket, so the default soft limit of 1024 open
@@ -213,6 +259,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	if (user_signals_setup())
+		SEMS_WARN("SIGUSR1/SIGUSR2 will not reach the scripts");
 	if (opt.pid_file && write_pid_file(opt.pid_file))
 		return 1;
 	if (libre_init()) {

@@ -104,13 +104,47 @@ unsigned session_count(void)
 	return atomic_load(&live_sessions);
 }
 
-void session_shutdown_all(void)
+void session_post_all(enum sems_event_type type)
 {
 	pthread_mutex_lock(&table_lock);
 	for (unsigned b = 0; b < SESSION_BUCKETS; b++)
 		for (struct table_node *n = buckets[b]; n; n = n->next)
-			session_post_event(n->s, SEMS_EV_SHUTDOWN, NULL, NULL);
+			session_post_event(n->s, type, NULL, NULL);
 	pthread_mutex_unlock(&table_lock);
+}
+
+void session_stop_all(void)
+{
+	pthread_mutex_lock(&table_lock);
+	for (unsigned b = 0; b < SESSION_BUCKETS; b++)
+		for (struct table_node *n = buckets[b]; n; n = n->next) {
+			sems_session_stop(n->s);
+			session_post_check(n->s);
+		}
+	pthread_mutex_unlock(&table_lock);
+}
+
+/* Sessions are found by Call-ID; a message names only our tag, so this
+ * walks the table: messages are rare next to requests. */
+int sems_session_post_message(const char *local_tag, const char *msg)
+{
+	struct sems_session *found = NULL;
+
+	if (!local_tag)
+		return ENOENT;
+	pthread_mutex_lock(&table_lock);
+	for (unsigned b = 0; b < SESSION_BUCKETS && !found; b++)
+		for (struct table_node *n = buckets[b]; n; n = n->next)
+			if (!strcmp(n->s->local_tag, local_tag)) {
+				found = session_ref(n->s);
+				break;
+			}
+	pthread_mutex_unlock(&table_lock);
+	if (!found)
+		return ENOENT;
+	int err = session_post_message(found, msg);
+	session_deref(found);
+	return err;
 }
 
 static void dialog_state_free(struct dialog_state *d)

@@ -31,6 +31,7 @@ struct session_event {
 	struct sems_sip_reply *reply;
 	int key, timer_id;
 	unsigned duration_ms, timer_gen;
+	char *message;
 	struct session_event *next;
 };
 
@@ -38,6 +39,7 @@ static void event_free(struct session_event *ev)
 {
 	free(ev->req);
 	free(ev->reply);
+	free(ev->message);
 	free(ev);
 }
 
@@ -106,6 +108,19 @@ int session_post_dtmf(struct sems_session *s, int key, unsigned duration_ms)
 	return session_enqueue(s, ev);
 }
 
+int session_post_message(struct sems_session *s, const char *msg)
+{
+	struct session_event *ev = calloc(1, sizeof(*ev));
+	if (!ev)
+		return ENOMEM;
+	ev->type = SEMS_EV_MESSAGE;
+	if (!(ev->message = strdup(msg ? msg : ""))) {
+		event_free(ev);
+		return ENOMEM;
+	}
+	return session_enqueue(s, ev);
+}
+
 int session_post_timer(struct sems_session *s, int id, unsigned gen)
 {
 	struct session_event *ev = calloc(1, sizeof(*ev));
@@ -115,6 +130,11 @@ int session_post_timer(struct sems_session *s, int id, unsigned gen)
 	ev->timer_id = id;
 	ev->timer_gen = gen;
 	return session_enqueue(s, ev);
+}
+
+void session_post_check(struct sems_session *s)
+{
+	session_post_event(s, SESSION_EV_CHECK, NULL, NULL);
 }
 
 void session_mark_dialog_over(struct sems_session *s)
@@ -228,7 +248,7 @@ static void session_dispatch(struct sems_session *s, struct session_event *ev)
 		struct sems_event pub = {
 			.type = ev->type, .req = ev->req, .reply = ev->reply,
 			.key = ev->key, .duration_ms = ev->duration_ms,
-			.timer_id = ev->timer_id,
+			.timer_id = ev->timer_id, .message = ev->message,
 		};
 		s->app->ops->session_event(s->app_state, s, &pub);
 	}

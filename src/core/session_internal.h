@@ -95,6 +95,9 @@ int  session_post_event(struct sems_session *s, enum sems_event_type type,
 
 int  session_post_dtmf(struct sems_session *s, int key, unsigned duration_ms);
 int  session_post_timer(struct sems_session *s, int id, unsigned gen);
+int  session_post_message(struct sems_session *s, const char *msg);
+/* Wakes the worker to check whether the session is over. */
+void session_post_check(struct sems_session *s);
 
 /* Dialog updates from the fronts (signalling thread). */
 void session_set_status(struct sems_session *s, enum sems_dialog_status st);
@@ -111,8 +114,11 @@ struct sems_session *session_find_remote(const char *callid,
 /* Takes s out of the table (idempotent): later requests get 481. */
 void session_table_remove(struct sems_session *s);
 
-/* Number of live sessions; SEMS_EV_SHUTDOWN to each of them. */
+/* Number of live sessions; an event to each of them (SEMS_EV_SHUTDOWN,
+ * SEMS_EV_USER1...); session_stop_all() stops each one (its call, if
+ * still up, gets a BYE). */
 unsigned session_count(void);
-void session_shutdown_all(void);
+void session_post_all(enum sems_event_type type);
+void session_stop_all(void);
 
 #endif

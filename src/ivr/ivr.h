@@ -128,6 +128,12 @@ int ivr_snapshot_fill(PyObject *self, const void *cstruct,
 void ivr_snapshot_clear(PyObject *self, const struct ivr_field *fields,
 			size_t n);
 
+/* ivr_process.c: module functions between calls and the process. */
+extern PyMethodDef ivr_process_methods[];
+void ivr_start_threads(void);              /* after the scripts loaded */
+void ivr_set_current_dialog(PyObject *dialog);   /* NULL: none */
+void ivr_monitor_finish(PyObject *callid);
+
 /* ivr_scripts.c: the preloaded scripts. */
 int ivr_scripts_load(const char *script_path, const char *config_dir);
 void ivr_scripts_unload(void);

@@ -289,6 +289,17 @@ static void dispatch(PyObject *dialog, struct sems_session *s,
 		ivr_record_done(dialog, s,
 				ivr_record_reason((IvrDialogObject *)dialog));
 		break;
+	case SEMS_EV_MESSAGE:
+		with_arg(dialog, s, "onIvrMessage",
+			 PyUnicode_DecodeUTF8(ev->message, (Py_ssize_t)strlen(
+				 ev->message), "replace"));
+		break;
+	case SEMS_EV_USER1:
+		call_handler0(dialog, s, "onUser1");
+		break;
+	case SEMS_EV_USER2:
+		call_handler0(dialog, s, "onUser2");
+		break;
 	case SEMS_EV_BYE:
 		ivr_record_done(dialog, s, "hangup");
 		r = call_handler0(dialog, s, "onBye");
@@ -330,7 +341,9 @@ static void call_event(void *state, struct sems_session *s,
 {
 	PyGILState_STATE gil = PyGILState_Ensure();
 
+	ivr_set_current_dialog((PyObject *)state);
 	dispatch((PyObject *)state, s, ev);
+	ivr_set_current_dialog(NULL);
 	if (PyErr_Occurred())   /* handled above; never leave one pending */
 		ivr_log_exception("unexpected pending exception:");
 	PyGILState_Release(gil);
@@ -340,7 +353,19 @@ static void call_free(void *state)
 {
 	PyGILState_STATE gil = PyGILState_Ensure();
 	PyObject *dialog = state;
+	struct sems_session *s = ((IvrDialogObject *)dialog)->session;
+	PyObject *callid = NULL;
 
+	if (s) {
+		struct sems_dialog dlg;
+
+		sems_session_dialog(s, &dlg);
+		callid = PyUnicode_FromString(dlg.callid);
+	}
+	if (callid)
+		ivr_monitor_finish(callid);
+	Py_XDECREF(callid);
+	PyErr_Clear();
 	ivr_dialog_unbind(dialog);
 	Py_DECREF(dialog);
 	if (PyErr_Occurred())   /* from a __del__ */

@@ -9,6 +9,7 @@
 #include "ivr.h"   /* Python.h comes first */
 #include <errno.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sems/audio.h>
 
 PyTypeObject *ivr_dialog_type;
@@ -203,7 +204,50 @@ static PyObject *dialog_stop_session(IvrDialogObject *self,
 	Py_RETURN_NONE;
 }
 
+PyDoc_STRVAR(get_app_param_doc,
+"getAppParam($self, name, /)\n--\n\n"
+"Parameter `name` of the initial INVITE's P-App-Param header\n"
+"(`a=1;b=2`); \"\" when absent.");
+
+static PyObject *dialog_get_app_param(IvrDialogObject *self, PyObject *args)
+{
+	const struct sems_sip_request *inv;
+	struct sems_session *s;
+	const char *name;
+	char *hdr, *value;
+	PyObject *r;
+
+	if (!PyArg_ParseTuple(args, "s:getAppParam", &name) ||
+	    !(s = ivr_dialog_bound(self, "getAppParam")))
+		return NULL;
+	inv = sems_session_invite(s);
+	hdr = sems_header_get(inv ? inv->hdrs : "", "P-App-Param");
+	value = hdr ? sems_param_get(hdr, name) : NULL;
+	free(hdr);
+	if (!value)
+		return PyErr_NoMemory();
+	r = PyUnicode_DecodeUTF8(value, (Py_ssize_t)strlen(value), "replace");
+	free(value);
+	return r;
+}
+
+PyDoc_STRVAR(get_session_params_doc,
+"getSessionParams($self, /)\n--\n\n"
+"The session_params IvrUAC.dialout gave this call, or None.");
+
+static PyObject *dialog_get_session_params(IvrDialogObject *self,
+					   PyObject *Py_UNUSED(a))
+{
+	if (!ivr_dialog_bound(self, "getSessionParams"))
+		return NULL;
+	Py_RETURN_NONE;   /* outbound calls are not there yet */
+}
+
 static PyMethodDef dialog_core_methods[] = {
+	{"getAppParam", (PyCFunction)dialog_get_app_param, METH_VARARGS,
+	 get_app_param_doc},
+	{"getSessionParams", (PyCFunction)dialog_get_session_params,
+	 METH_NOARGS, get_session_params_doc},
 	{"enqueue", (PyCFunction)dialog_enqueue, METH_VARARGS, enqueue_doc},
 	{"flush", (PyCFunction)dialog_flush, METH_NOARGS, flush_doc},
 	{"queueIsEmpty", (PyCFunction)dialog_queue_is_empty, METH_NOARGS,

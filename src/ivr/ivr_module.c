@@ -134,12 +134,30 @@ static PyObject *ivr_get_headers(PyObject *Py_UNUSED(m), PyObject *args)
 
 PyDoc_STRVAR(ivr_get_session_param_doc,
 "getSessionParam($module, headers, name, /)\n--\n\n"
-"Value of `name` in the P-Iptel-Param header (`a=1;b=2`); \"\" when absent.");
+"Value of `name` in the P-App-Param header (`a=1;b=2`), else the value of\n"
+"a header named P-<name>; \"\" when absent.");
+
+/* SEMS 2.1: `name` in P-App-Param, else a header named P-<name>. */
+static char *session_param(const char *hdrs, const char *name)
+{
+	char *app = sems_header_get(hdrs, "P-App-Param"), *v, *hname;
+
+	v = app ? sems_param_get(app, name) : NULL;
+	free(app);
+	if (!v || *v)
+		return v;
+	free(v);
+	if (!(hname = malloc(strlen(name) + 3)))
+		return NULL;
+	sprintf(hname, "P-%s", name);
+	v = sems_header_get(hdrs, hname);
+	free(hname);
+	return v;
+}
 
 static PyObject *ivr_get_session_param(PyObject *Py_UNUSED(m), PyObject *args)
 {
-	return header_lookup(args, "ss:getSessionParam",
-			     sems_header_session_param);
+	return header_lookup(args, "ss:getSessionParam", session_param);
 }
 
 static PyMethodDef ivr_methods[] = {
@@ -205,7 +223,8 @@ PyObject *PyInit_ivr(void)
 		Py_XDECREF(config);
 		goto fail;
 	}
-	if (add_constants(m) < 0 || add_types(m) < 0)
+	if (add_constants(m) < 0 || add_types(m) < 0 ||
+	    PyModule_AddFunctions(m, ivr_process_methods) < 0)
 		goto fail;
 	ivr_module = m;   /* sys.modules keeps it alive */
 	return m;

@@ -139,6 +139,8 @@ static int ivr_init(const char *config_dir)
 	err = python_setup(script_path);
 	if (!err)
 		err = ivr_scripts_load(script_path, config_dir);
+	if (!err)
+		ivr_start_threads();
 	main_tstate = PyEval_SaveThread();
  out:
 	free(script_path);

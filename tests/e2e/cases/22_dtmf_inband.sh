@@ -30,6 +30,7 @@ e2e_sink_start sink2 "$((E2E_SINK_PORT + 2))" 1 --send "$CASE_DIR/speech.wav"
 e2e_sipp speech "$CASE_DIR/speech.xml" dtmf_probe
 e2e_sink_stop sink2
 e2e_expect_rc speech 0 "call sending 5 s of speech"
+e2e_check sink2 "P['packets'] > 0 or 'the server sent no RTP, so the sink never sent the speech'"
 e2e_check_events "$ev" "keys(E) == [] or 'speech gave onDtmf keys %s, want none' % keys(E)"
 e2e_stop_server
 e2e_pass

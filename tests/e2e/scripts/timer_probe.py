@@ -1,13 +1,14 @@
-# timer_probe.py: e2e test script; at start sets timers 1 (0.3 s), 2 (0.6 s)
-# and 3 (0.9 s) and removes 3 at once; reports each onTimer as {"ev": "timer",
-# "id", "delay_ms", "late_ms"} (time.monotonic from setTimer) to config["out"];
-# ends the call (BYE) after timer 2.
+# timer_probe.py: e2e test script; at start sets timers 1 (0.3 s), 2 (0.6 s),
+# 3 (0.9 s) and 5 (0.45 s) and removes 3 and 5 at once (5 would fire within
+# the call if removal failed); reports each onTimer as {"ev": "timer", "id",
+# "delay_ms", "late_ms"} (time.monotonic from setTimer) to config["out"]; ends
+# the call (BYE, stopSession) on timer 2.
 import json
 import time
 from log import *
 from ivr import *
 
-DEADLINE = {1: 0.3, 2: 0.6, 3: 0.9}
+DEADLINE = {1: 0.3, 2: 0.6, 3: 0.9, 5: 0.45}
 
 
 def emit(dlg, ev, **kw):
@@ -21,10 +22,11 @@ def emit(dlg, ev, **kw):
 class IvrDialog(IvrDialogBase):
     def onSessionStart(self):
         self.t0 = {}
-        for tid in (1, 2, 3):
+        for tid in (1, 2, 3, 5):
             self.t0[tid] = time.monotonic()
             self.setTimer(tid, DEADLINE[tid])
         self.removeTimer(3)
+        self.removeTimer(5)
         emit(self, "start")
 
     def onTimer(self, tid):
