@@ -35,6 +35,12 @@ void media_rx_init(struct rtp_stream *rs)
 		rs->rx.jb = NULL;   /* then packets are decoded as they come */
 }
 
+void media_rx_set_telev_clock(struct rtp_stream *rs, unsigned clock)
+{
+	if (rs->rx.rfc4733.clock_rate != clock)
+		dtmf_rfc4733_init(&rs->rx.rfc4733, clock, on_press, rs);
+}
+
 void media_rx_free(struct rtp_stream *rs)
 {
 	rs->rx.jb = mem_deref(rs->rx.jb);

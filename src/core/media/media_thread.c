@@ -61,11 +61,15 @@ void media_post(struct rtp_stream *rs, enum sems_event_type type)
 static void stream_pick_params(struct rtp_stream *rs)
 {
 	const struct codec *c;
+	int telev_clock;
 
 	pthread_mutex_lock(&rs->lock);
 	c = rs->codec;
+	telev_clock = rs->telev_clock;
 	rs->params_changed = false;
 	pthread_mutex_unlock(&rs->lock);
+	media_rx_set_telev_clock(rs, telev_clock > 0 ? (unsigned)telev_clock
+						     : 8000);
 	if (c == rs->cur_codec)
 		return;
 	codec_state_free(rs->cs);

@@ -70,7 +70,7 @@ struct rtp_stream {
 	struct playlist pl;
 	const struct codec *codec;    /* NULL until negotiated */
 	int pt, telev_pt;             /* -1 until negotiated */
-	unsigned telev_clock;
+	int telev_clock;              /* 0 without telephone-event */
 	struct sockaddr_storage remote;
 	socklen_t remote_len;     /* 0: nowhere to send yet */
 	bool remote_learned;      /* symmetric RTP: from the first packet */
@@ -115,6 +115,8 @@ void media_post(struct rtp_stream *rs, enum sems_event_type type);
  * receiving is off and nothing should be processed. */
 void media_rx_init(struct rtp_stream *rs);
 void media_rx_free(struct rtp_stream *rs);
+/* The telephone-event clock of the negotiated format (8000, 48000). */
+void media_rx_set_telev_clock(struct rtp_stream *rs, unsigned clock);
 void media_rx_drain(struct rtp_stream *rs, uint64_t now);
 bool media_rx_frame(struct rtp_stream *rs, int16_t *pcm, size_t n,
 		    uint64_t now);
