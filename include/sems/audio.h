@@ -77,7 +77,8 @@ int  sems_audio_prepare(struct sems_audio *a, unsigned rate);
 void sems_audio_rewind(struct sems_audio *a, unsigned ms); /* back ms, 0 = start */
 void sems_audio_set_loop(struct sems_audio *a, bool loop);
 bool sems_audio_loop(const struct sems_audio *a);
-/* Length of the decoded audio in ms (reading; 0 for other kinds). */
+/* Length in ms: of the decoded audio (reading), of what was recorded so
+ * far (writing); 0 for other kinds. */
 unsigned sems_audio_length_ms(const struct sems_audio *a);
 bool sems_audio_is_recording(const struct sems_audio *a);
 

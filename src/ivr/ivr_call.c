@@ -283,6 +283,7 @@ static void dispatch(PyObject *dialog, struct sems_session *s,
 		on_timer(dialog, s, ev->timer_id);
 		break;
 	case SEMS_EV_AUDIO_CLEARED:
+		ivr_record_done(dialog, s, "cleared");
 		call_handler0(dialog, s, "onAudioCleared");
 		break;
 	case SEMS_EV_RECORD_DONE:
@@ -311,7 +312,8 @@ static void dispatch(PyObject *dialog, struct sems_session *s,
 		sems_session_stop(s);
 		break;
 	case SEMS_EV_RTP_TIMEOUT:
-		if (call_handler0(dialog, s, "onRtpTimeout") == H_MISSING)
+		r = call_handler0(dialog, s, "onRtpTimeout");
+		if (r == H_MISSING || r == H_TRUE)
 			end_call(s);
 		break;
 	case SEMS_EV_SHUTDOWN:

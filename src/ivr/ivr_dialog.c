@@ -243,7 +243,26 @@ static PyObject *dialog_get_session_params(IvrDialogObject *self,
 	Py_RETURN_NONE;   /* outbound calls are not there yet */
 }
 
+PyDoc_STRVAR(on_rtp_timeout_doc,
+"onRtpTimeout($self, /)\n--\n\n"
+"The default handler of an RTP timeout (no RTP for dead_rtp_time s):\n"
+"BYE and stop.  A script's own onRtpTimeout may call it.");
+
+static PyObject *dialog_on_rtp_timeout(IvrDialogObject *self,
+				       PyObject *Py_UNUSED(a))
+{
+	struct sems_session *s = ivr_dialog_bound(self, "onRtpTimeout");
+
+	if (!s)
+		return NULL;
+	sems_session_bye(s, "");
+	sems_session_stop(s);
+	Py_RETURN_NONE;
+}
+
 static PyMethodDef dialog_core_methods[] = {
+	{"onRtpTimeout", (PyCFunction)dialog_on_rtp_timeout, METH_NOARGS,
+	 on_rtp_timeout_doc},
 	{"getAppParam", (PyCFunction)dialog_get_app_param, METH_VARARGS,
 	 get_app_param_doc},
 	{"getSessionParams", (PyCFunction)dialog_get_session_params,

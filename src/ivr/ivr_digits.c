@@ -77,14 +77,16 @@ static bool collect_key(PyObject *dialog, struct sems_session *s, char c)
 	return false;
 }
 
-static void record_key(PyObject *dialog, struct sems_session *s, char c)
+/* True when the key ended a recording (it is not typed ahead then). */
+static bool record_key(PyObject *dialog, struct sems_session *s, char c)
 {
 	IvrDialogObject *dlg = (IvrDialogObject *)dialog;
 
-	if (dlg->record.rec && strchr(dlg->record.finish_on_key, c)) {
-		sems_session_flush(s);
-		ivr_record_done(dialog, s, "key");
-	}
+	if (!dlg->record.rec || !strchr(dlg->record.finish_on_key, c))
+		return false;
+	ivr_record_done(dialog, s, "key");
+	sems_session_flush(s);
+	return true;
 }
 
 void ivr_digits_key(PyObject *dialog, struct sems_session *s, int key)
@@ -93,9 +95,8 @@ void ivr_digits_key(PyObject *dialog, struct sems_session *s, int key)
 	char c = key_char(key);
 	size_t n;
 
-	if (c == '?')
+	if (c == '?' || record_key(dialog, s, c))
 		return;
-	record_key(dialog, s, c);
 	if (dlg->collect.active) {
 		collect_key(dialog, s, c);
 		return;
@@ -226,17 +227,19 @@ void ivr_record_done(PyObject *dialog, struct sems_session *s,
 	IvrDialogObject *dlg = (IvrDialogObject *)dialog;
 	struct sems_audio *rec = dlg->record.rec;
 	PyObject *args[2];
-	size_t bytes;
+	unsigned ms;
 
 	if (!rec)
 		return;
 	dlg->record.rec = NULL;
-	bytes = sems_audio_data_size(rec);
+	sems_audio_set_record_time(rec, 1);   /* ends it if still queued */
+	ms = sems_audio_length_ms(rec);
 	Py_BEGIN_ALLOW_THREADS
-	sems_audio_deref(rec);     /* the playlist's reference is gone too */
+	(void)sems_audio_sync(rec);  /* in the file before the script looks */
+	sems_audio_deref(rec);
 	Py_END_ALLOW_THREADS
 	args[0] = PyUnicode_FromString(reason);
-	args[1] = PyLong_FromSize_t(bytes / 16);   /* 8 kHz PCM16: 16 B/ms */
+	args[1] = PyLong_FromUnsignedLong(ms);
 	if (args[0] && args[1])
 		ivr_call_handler(dialog, s, "onRecordDone", args, 2);
 	else

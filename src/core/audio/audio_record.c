@@ -237,6 +237,12 @@ static size_t recorder_data_size(const struct sems_audio *a)
 	return atomic_load(&r->stored) / 2 * r->sample_bytes;
 }
 
+/* Milliseconds of audio recorded so far (`stored` counts at 16 kHz). */
+static unsigned recorder_length_ms(const struct sems_audio *a)
+{
+	return (unsigned)(atomic_load(&((struct recorder *)a)->stored) / 16);
+}
+
 /* ---- the writer thread's side ---- */
 
 static void recorder_fail(struct recorder *r, int err, const char *what)
@@ -556,6 +562,7 @@ static const struct audio_kind recorder_kind = {
 	.name = "record",
 	.write = recorder_write,
 	.data_size = recorder_data_size,
+	.length_ms = recorder_length_ms,
 	.set_record_time = recorder_set_record_time,
 	.set_silence_end = recorder_set_silence_end,
 	.ended_by_silence = recorder_ended_by_silence,

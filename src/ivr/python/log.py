@@ -45,10 +45,18 @@ def debug(msg, args=None):
     log(L_DBG, msg, args)
 
 
-def _log_excepthook(exc_type, exc_value, exc_tb):
+def stacktrace(tb):
+    """Log the stack of traceback object tb at error level."""
+    for chunk in traceback.format_tb(tb):
+        for line in chunk.rstrip("\n").split("\n"):
+            ivr.log(L_ERR, line)
+
+
+def log_excepthook(exc_type, exc_value, exc_tb):
+    """sys.excepthook: an uncaught exception goes to the server log."""
     for chunk in traceback.format_exception(exc_type, exc_value, exc_tb):
         for line in chunk.rstrip("\n").split("\n"):
             ivr.log(L_ERR, line)
 
 
-sys.excepthook = _log_excepthook
+sys.excepthook = log_excepthook
