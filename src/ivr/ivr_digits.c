@@ -11,7 +11,8 @@
  * record() plays an optional beep, then records what the caller says into
  * a file until max_ms, max_silence_ms of silence, a key of finish_on_key,
  * or the caller hanging up, and reports onRecordDone(reason, duration_ms)
- * with reason "max", "silence", "key" or "hangup", once the file is
+ * with reason "max", "silence", "key", "hangup" or "cleared" (the
+ * playlist was flushed), once the file is
  * complete on disk.
  */
 #include "ivr.h"   /* Python.h comes first */
