@@ -246,6 +246,20 @@ START_TEST(a_sender_restarting_its_timestamps_lower_is_heard)
 }
 END_TEST
 
+/* Replayed captures (sipp's pcaps) carry fixed timestamps, going back. */
+START_TEST(events_with_lower_timestamps_soon_after_are_heard)
+{
+	send_key(13280, 1, 100, 0);
+	send_key(92640, 11, 100, 600);
+	send_key(43200, 5, 100, 1200);
+	send_event(43200, 5, true, 800, 1260);    /* end retransmission */
+	ck_assert_uint_eq(got.n, 3);
+	ck_assert_int_eq(got.key[0], 1);
+	ck_assert_int_eq(got.key[1], 11);
+	ck_assert_int_eq(got.key[2], 5);
+}
+END_TEST
+
 /* ---- in-band ---- */
 
 static void feed(struct dtmf_inband *d, const int16_t *pcm, size_t n)
@@ -502,6 +516,7 @@ Suite *dtmf_suite(void)
 	tcase_add_test(rfc, events_above_15_are_ignored);
 	tcase_add_test(rfc, other_clock_rates_scale_the_duration);
 	tcase_add_test(rfc, a_sender_restarting_its_timestamps_lower_is_heard);
+	tcase_add_test(rfc, events_with_lower_timestamps_soon_after_are_heard);
 	suite_add_tcase(s, rfc);
 
 	tcase_add_checked_fixture(inband, reset, NULL);

@@ -39,7 +39,8 @@ struct dtmf_rfc4733 {
 	int key;
 	unsigned duration;     /* in clock units, the largest seen */
 	uint64_t last_ms;      /* arrival of its last accepted packet */
-	bool have_last;        /* ts/key/reported hold an event */
+	uint32_t recent[8];    /* timestamps of the events reported last */
+	unsigned recent_n, recent_next;
 };
 
 void dtmf_rfc4733_init(struct dtmf_rfc4733 *d, unsigned clock_rate,

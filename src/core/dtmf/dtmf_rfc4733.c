@@ -3,21 +3,18 @@
  * A sender repeats each event's packets (start, updates with a growing
  * duration, usually three end packets with the E bit), all with the RTP
  * timestamp of the event's start; that timestamp is the event's identity.
- * We keep only the current (or last) event: packets of it update it,
- * packets with an older timestamp are late and dropped, a newer one
- * starts the next event, ending the current one if its end was lost.
- * Each event is reported exactly once: at its first end packet, when the
- * next event starts, or when its packets stop (dtmf_rfc4733_poll).
+ * Packets of the current event update it; packets of an event reported
+ * lately (the last eight timestamps) are late copies or end retransmissions
+ * and are dropped; any other timestamp starts the next event, ending the
+ * current one if its end was lost.  "Other", not "newer": a sender whose
+ * timestamps restart lower (new SSRC, re-INVITE, a replayed capture) is
+ * still heard.  Each event is reported exactly once: at its first end
+ * packet, when the next event starts, or when its packets stop
+ * (dtmf_rfc4733_poll).
  */
 #include "dtmf/dtmf.h"
 
-enum {
-	EVENT_KEY_MAX = 15,   /* events 0-15 are the keys, in SEMS's order */
-	/* After this long without packets the last event is forgotten, so a
-	 * sender whose timestamps restart lower (new SSRC, re-INVITE) is not
-	 * taken for late packets of it. */
-	FORGET_MS = 2000,
-};
+enum { EVENT_KEY_MAX = 15 };   /* events 0-15 are the keys, SEMS's order */
 
 struct event_pkt {
 	int key;
@@ -45,12 +42,25 @@ static bool parse_packet(const uint8_t *p, size_t len, struct event_pkt *ev)
 	return true;
 }
 
+static bool recently_reported(const struct dtmf_rfc4733 *d, uint32_t ts)
+{
+	for (unsigned i = 0; i < d->recent_n; i++)
+		if (d->recent[i] == ts)
+			return true;
+	return false;
+}
+
 static void report(struct dtmf_rfc4733 *d)
 {
 	unsigned ms = (unsigned)((uint64_t)d->duration * 1000 / d->clock_rate);
+	unsigned cap = sizeof(d->recent) / sizeof(d->recent[0]);
 
 	d->active = false;
 	d->reported = true;
+	d->recent[d->recent_next] = d->ts;
+	d->recent_next = (d->recent_next + 1) % cap;
+	if (d->recent_n < cap)
+		d->recent_n++;
 	if (d->press)
 		d->press(d->arg, d->key, ms);
 }
@@ -60,7 +70,6 @@ static void start_event(struct dtmf_rfc4733 *d, uint32_t ts,
 {
 	d->active = true;
 	d->reported = false;
-	d->have_last = true;
 	d->ts = ts;
 	d->key = ev->key;
 	d->duration = ev->duration;
@@ -82,22 +91,14 @@ void dtmf_rfc4733_packet(struct dtmf_rfc4733 *d, uint32_t rtp_ts,
 
 	if (!d || !parse_packet(payload, len, &ev))
 		return;
-	if (d->have_last && !d->active && now_ms >= d->last_ms + FORGET_MS)
-		d->have_last = false;
-	if (!d->have_last) {
+	if (d->active && rtp_ts == d->ts)
+		update_event(d, &ev, now_ms);
+	else if (recently_reported(d, rtp_ts))
+		return;   /* late, duplicate or end retransmission */
+	else {
+		if (d->active)
+			report(d);   /* its end was lost */
 		start_event(d, rtp_ts, &ev, now_ms);
-	} else {
-		int32_t diff = (int32_t)(rtp_ts - d->ts);
-
-		if (diff < 0 || (diff == 0 && d->reported))
-			return;   /* late, duplicate or end retransmission */
-		if (diff > 0) {
-			if (d->active)
-				report(d);   /* its end was lost */
-			start_event(d, rtp_ts, &ev, now_ms);
-		} else {
-			update_event(d, &ev, now_ms);
-		}
 	}
 	if (ev.end)
 		report(d);

@@ -213,7 +213,7 @@ int rtp_stream_enqueue(struct rtp_stream *rs, struct sems_audio *play,
 	pthread_mutex_lock(&rs->lock);
 	rate = rs->codec ? rs->codec->rate : 8000;
 	pthread_mutex_unlock(&rs->lock);
-	err = sems_audio_prepare(play, rate);
+	err = play ? sems_audio_prepare(play, rate) : 0;
 	if (err)
 		return err;
 	e = calloc(1, sizeof(*e));
