@@ -85,8 +85,8 @@ static bool record_key(PyObject *dialog, struct sems_session *s, char c)
 
 	if (!dlg->record.rec || !strchr(dlg->record.finish_on_key, c))
 		return false;
+	sems_session_flush(s);      /* before: onRecordDone may enqueue */
 	ivr_record_done(dialog, s, "key");
-	sems_session_flush(s);
 	return true;
 }
 
