@@ -12,7 +12,8 @@
 #
 # Log line (info), once per call:
 #   voicemail: saved /tmp/sems-voicemail/abc_host-1700000000.wav (key, 3120 ms)
-# with the reason: key, max, silence or hangup.
+# with the reason: key, max, silence or hangup; if recording cannot start,
+# (error) "voicemail: cannot record PATH: WHY", "Goodbye." and the call ends.
 #
 # voicemail.conf keys (all optional):
 #   spool_dir     where messages go, created if missing (default /tmp/sems-voicemail)
@@ -80,8 +81,16 @@ class IvrDialog(IvrDialogBase):
         if self.state == "greeting":
             # the greeting was heard: beep, then record
             self.state = "recording"
-            self.record(self.path, self.max_ms, max_silence_ms=self.silence_ms,
-                        finish_on_key="#", beep=True)
+            try:
+                self.record(self.path, self.max_ms, max_silence_ms=self.silence_ms,
+                            finish_on_key="#", beep=True)
+            except Exception as e:
+                error("voicemail: cannot record %s: %s", (self.path, e))
+                if os.path.exists(self.path):
+                    os.remove(self.path)       # no message: leave no file
+                self.state = "playback"
+                self.flush()
+                self.play(open_prompt("goodbye"))
         elif self.state == "playback":
             self.bye()
             self.stopSession()
