@@ -33,10 +33,6 @@ PROMPTS = {
 
 DEPARTMENTS = {"1": "sales", "2": "support"}
 
-# While the menu plays, the key may come at any time; the real `timeout`
-# starts once the menu has been heard (onEmptyQueue).
-WHILE_PLAYING = 300.0
-
 
 def conf_number(name, default, kind=int):
     try:
@@ -63,7 +59,6 @@ class IvrDialog(IvrDialogBase):
         self.max_tries = conf_number("max_tries", 3)
         self.failures = 0
         self.prompts = {}          # this call's prompt files, made once
-        self.waiting = False       # a collectDigits for the menu runs
         self.ending = False        # the last prompt plays, then BYE
         info("menu: call from %s", (self.dialog.remote_uri,))
         self.menu()
@@ -79,31 +74,20 @@ class IvrDialog(IvrDialogBase):
         if before:
             self.play(before)
         self.play("welcome")
-        self.waiting = True
-        self.keys = 0
-        self.collectDigits(1, WHILE_PLAYING, terminators="", bargein=True)
+        # a key may come while the menu plays; `timeout` counts from its end
+        self.collectDigits(1, self.timeout, terminators="", bargein=True)
 
     def finish(self, name):
-        self.waiting = False
         self.ending = True
         self.flush()
         self.play(name)
 
-    def onDtmf(self, key, duration):
-        self.keys += 1
-
     def onEmptyQueue(self):
-        if not self.queueIsEmpty():
-            return                 # something was queued since
-        if self.ending:
+        if self.ending and self.queueIsEmpty():
             self.bye()
             self.stopSession()
-        elif self.waiting and not self.keys:
-            # the menu was heard to its end: now the caller has `timeout` s
-            self.collectDigits(1, self.timeout, terminators="", bargein=True)
 
     def onDigits(self, digits, reason):
-        self.waiting = False
         if reason == "timeout":
             info("menu: timeout")
             self.failed("timeout")

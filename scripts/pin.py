@@ -34,10 +34,6 @@ PROMPTS = {
     "goodbye": "Sorry, too many attempts. Goodbye.",
 }
 
-# While the request plays, the first key may come at any time; `timeout`
-# starts once the request has been heard (onEmptyQueue).
-WHILE_PLAYING = 300.0
-
 
 def conf_number(name, default, kind=int):
     try:
@@ -75,26 +71,18 @@ class IvrDialog(IvrDialogBase):
             self.prompts[name] = f
         self.enqueue(self.prompts[name], None)
 
-    def collect(self, timeout):
-        self.collectDigits(self.pin_length, timeout, inter_digit=self.timeout,
-                           terminators="#", bargein=True, min_digits=0)
-
     def ask(self):
         self.flushDigits()         # what was typed during an error message
         self.play("enter")
         self.state = "enter"
-        self.keys = 0
-        self.collect(WHILE_PLAYING)
-
-    def onDtmf(self, key, duration):
-        self.keys += 1
+        # keys may come while the request plays; `timeout` counts from its end
+        self.collectDigits(self.pin_length, self.timeout, terminators="#",
+                           bargein=True, min_digits=0)
 
     def onEmptyQueue(self):
         if not self.queueIsEmpty():
             return
-        if self.state == "enter" and not self.keys:
-            self.collect(self.timeout)     # heard to the end: now `timeout` s
-        elif self.state == "error":
+        if self.state == "error":
             self.ask()
         elif self.state == "end":
             self.bye()

@@ -46,6 +46,7 @@ struct ivr_collect {
 	double timeout, inter_digit;   /* seconds */
 	char terminators[17];
 	bool bargein;
+	bool after_prompt;      /* the timeout starts when the queue empties */
 	char digits[IVR_DIGITS_MAX + 1];
 	char typeahead[IVR_TYPEAHEAD_MAX + 1];   /* keys before collectDigits */
 };
@@ -81,6 +82,8 @@ bool ivr_digits_timer(PyObject *dialog, struct sems_session *s, int id);
 void ivr_record_done(PyObject *dialog, struct sems_session *s,
 		     const char *reason);
 void ivr_digits_clear(IvrDialogObject *dlg);
+/* The playlist ran empty or was flushed: a waiting timeout starts. */
+void ivr_digits_prompt_over(PyObject *dialog, struct sems_session *s);
 const char *ivr_record_reason(IvrDialogObject *dlg);
 
 /* ivr_call.c: calls dialog.<name>(*args[:n]) with as many arguments as

@@ -274,6 +274,7 @@ static void dispatch(PyObject *dialog, struct sems_session *s,
 		on_sip_reply(dialog, s, ev);
 		break;
 	case SEMS_EV_AUDIO_QUEUE_EMPTY:
+		ivr_digits_prompt_over(dialog, s);
 		call_handler0(dialog, s, "onEmptyQueue");
 		break;
 	case SEMS_EV_DTMF:
@@ -284,6 +285,7 @@ static void dispatch(PyObject *dialog, struct sems_session *s,
 		break;
 	case SEMS_EV_AUDIO_CLEARED:
 		ivr_record_done(dialog, s, "cleared");
+		ivr_digits_prompt_over(dialog, s);
 		call_handler0(dialog, s, "onAudioCleared");
 		break;
 	case SEMS_EV_RECORD_DONE:

@@ -113,7 +113,7 @@ static PyObject *dialog_remove_timers(IvrDialogObject *self,
 		return NULL;
 	sems_session_remove_timers(s);
 	/* the plug-in's own collectDigits timer goes too: set it again */
-	if (self->collect.active)
+	if (self->collect.active && !self->collect.after_prompt)
 		sems_session_set_timer(s, IVR_TIMER_COLLECT,
 				       self->collect.digits[0] ?
 				       self->collect.inter_digit :

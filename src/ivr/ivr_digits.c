@@ -2,8 +2,9 @@
  *
  * collectDigits gathers keys into a string and ends with onDigits(digits,
  * reason): "max" (max_digits reached), "terminator" (a terminator key,
- * not included), "timeout" (no first key within `timeout` s, or no next
- * key within `inter_digit` s).  Keys pressed while no collection runs are
+ * not included), "timeout" (no first key within `timeout` s of the end of
+ * what was queued when it was called, i.e. of the prompt, or no next key
+ * within `inter_digit` s).  Keys pressed while no collection runs are
  * kept (type-ahead, up to 32) and used by the next collectDigits, as
  * callers who know the menu expect; flushDigits() forgets them.  With
  * barge-in, the first key stops the prompt (the playlist is flushed).
@@ -58,6 +59,7 @@ static bool collect_key(PyObject *dialog, struct sems_session *s, char c)
 	struct ivr_collect *col = &((IvrDialogObject *)dialog)->collect;
 	size_t n = strlen(col->digits);
 
+	col->after_prompt = false;
 	if (col->bargein && !n)
 		sems_session_flush(s);
 	if (strchr(col->terminators, c)) {
@@ -151,8 +153,8 @@ PyDoc_STRVAR(collect_digits_doc,
 "              terminators='#', bargein=True, min_digits=1)\n--\n\n"
 "Collect up to max_digits keys; onDigits(digits, reason) follows with\n"
 "reason 'max', 'terminator' (the terminator is not in digits) or\n"
-"'timeout' (no first key within timeout s, or no next key within\n"
-"inter_digit s, default timeout).  Keys pressed before are used first.\n"
+"'timeout' (no first key within timeout s after what is queued now has\n"
+"played, or no next key within inter_digit s, default timeout).  Keys pressed before are used first.\n"
 "bargein: the first key stops what is playing.  A terminator before\n"
 "min_digits keys is ignored.");
 
@@ -195,11 +197,24 @@ static PyObject *dialog_collect_digits(IvrDialogObject *self, PyObject *args,
 	};
 	strcpy(col->typeahead, typeahead);
 	strcpy(col->terminators, terms);
-	sems_session_set_timer(s, IVR_TIMER_COLLECT, timeout);
+	col->after_prompt = !sems_session_queue_empty(s);
+	if (!col->after_prompt)
+		sems_session_set_timer(s, IVR_TIMER_COLLECT, timeout);
 	collect_typeahead((PyObject *)self, s);
 	if (PyErr_Occurred())
 		return NULL;
 	Py_RETURN_NONE;
+}
+
+void ivr_digits_prompt_over(PyObject *dialog, struct sems_session *s)
+{
+	struct ivr_collect *col = &((IvrDialogObject *)dialog)->collect;
+
+	/* the event may be older than what was enqueued since */
+	if (!col->active || !col->after_prompt || !sems_session_queue_empty(s))
+		return;
+	col->after_prompt = false;
+	sems_session_set_timer(s, IVR_TIMER_COLLECT, col->timeout);
 }
 
 PyDoc_STRVAR(flush_digits_doc,
