@@ -4,6 +4,7 @@
                                                100 ms tones, 100 ms gaps by
                                                default, 200 ms silence first
   gen_audio.py tone OUT HZ MS [SILENCE_MS]     a sine of HZ for MS, then silence
+  gen_audio.py tones OUT RATE MS HZ,HZ...      the sum of sines at RATE Hz
   gen_audio.py speechlike OUT MS [PREFIX.wav]  PREFIX.wav's audio (if given),
                                                then gliding harmonics with a
                                                syllable envelope up to MS total
@@ -29,11 +30,11 @@ def sine(hz, ms, amp):
     return [amp * math.sin(2 * math.pi * hz * i / RATE) for i in range(RATE * ms // 1000)]
 
 
-def write(path, samples):
+def write(path, samples, rate=RATE):
     w = wave.open(path, "wb")
     w.setnchannels(1)
     w.setsampwidth(2)
-    w.setframerate(RATE)
+    w.setframerate(rate)
     w.writeframes(b"".join(struct.pack("<h", max(-32767, min(32767, int(round(v)))))
                            for v in samples))
     w.close()
@@ -59,6 +60,12 @@ def main():
     elif kind == "tone":
         s = sine(float(sys.argv[3]), int(sys.argv[4]), 10000)
         write(out, s + silence(int(sys.argv[5]) if len(sys.argv) > 5 else 0))
+    elif kind == "tones":
+        rate, n = int(sys.argv[3]), int(sys.argv[3]) * int(sys.argv[4]) // 1000
+        hz = [float(f) for f in sys.argv[5].split(",")]
+        amp = 20000 / len(hz)
+        write(out, [amp * sum(math.sin(2 * math.pi * f * i / rate) for f in hz)
+                    for i in range(n)], rate)
     elif kind == "speechlike":
         total = RATE * int(sys.argv[3]) // 1000
         s = read(sys.argv[4]) if len(sys.argv) > 4 else []

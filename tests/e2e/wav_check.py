@@ -1,6 +1,6 @@
 """wav_check.py: facts about a WAV file for the e2e tests, as one JSON line.
 
-Usage: wav_check.py FILE [--tone HZ] [--head MS]
+Usage: wav_check.py FILE [--tone HZ] [--head MS] [--share HZ [--skip S]]
 
 Prints {"valid", "why", "rate", "channels", "width", "frames", "seconds",
 "data_bytes", "riff_ok", "data_ok", "dominant_hz", "tone_seconds",
@@ -9,7 +9,9 @@ the data chunk size match the file size; dominant_hz is the strongest of
 200, 400, ... 3400 Hz (Goertzel over the whole file); tone_seconds is the
 length of the 20 ms frames in which HZ (default 1000) carries most of the
 frame's energy and the frame is not silent (RMS > 300); head_tone_rms is the
-RMS of the HZ component in the first MS (default 400) ms.  Stdlib only.
+RMS of the HZ component in the first MS (default 400) ms; with --share,
+"share" is the part of the signal's energy (after the first S seconds) that
+the HZ component holds (0..1), at any rate.  Stdlib only.
 """
 import json
 import math
@@ -78,6 +80,12 @@ def main():
             hx = x[:rate * head // 1000]
             r["head_tone_rms"] = math.sqrt(goertzel(hx, hz, rate)) if hx else 0.0
             r["rms"] = math.sqrt(sum(v * v for v in x) / len(x)) if x else 0.0
+            if "--share" in sys.argv:
+                f = float(sys.argv[sys.argv.index("--share") + 1])
+                skip = float(sys.argv[sys.argv.index("--skip") + 1]) if "--skip" in sys.argv else 0.0
+                y = x[int(skip * rate):]
+                ms_all = sum(v * v for v in y) / len(y) if y else 0.0
+                r["share"] = goertzel(y, f, rate) / ms_all if ms_all else 0.0
     except Exception as e:
         r["why"] = "%s: %r" % (path, e)
     print(json.dumps(r, sort_keys=True))

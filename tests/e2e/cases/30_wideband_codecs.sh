@@ -6,8 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 e2e_init
 command -v ffmpeg > /dev/null || e2e_fail "ffmpeg missing (make deps)"
-TONES="$PYTHON $E2E_DIR/tools/tones.py"
-$TONES make "$CASE_DIR/prompt.wav" 16000 4 1000,5000
+"$PYTHON" "$E2E_DIR/gen_audio.py" tones "$CASE_DIR/prompt.wav" 16000 4000 1000,5000
 e2e_add_script announce
 echo "announcement=$CASE_DIR/prompt.wav" > "$CASE_DIR/etc/announce.conf"
 e2e_write_config
@@ -31,7 +30,7 @@ call() {
 	grep -q "RTP/AVP $pt\b" "$CASE_DIR/$name.msg.log" || e2e_fail "$name: answer does not choose $pt"
 }
 
-share() { $TONES energy "$CASE_DIR/$1.wav" "$2" 0.3 | "$PYTHON" -c 'import json,sys; print("%.3f" % json.load(sys.stdin)["share"])'; }
+share() { "$PYTHON" "$E2E_DIR/wav_check.py" "$CASE_DIR/$1.wav" --share "$2" --skip 0.3 | "$PYTHON" -c 'import json,sys; print("%.3f" % json.load(sys.stdin)["share"])'; }
 # at_least NAME FREQ MIN / at_most NAME FREQ MAX
 at_least() { local v; v=$(share "$1" "$2"); "$PYTHON" -c "import sys; sys.exit(not $v >= $3)" || e2e_fail "$1: $2 Hz share $v, want >= $3"; e2e_log "$1: $2 Hz share $v"; }
 at_most() { local v; v=$(share "$1" "$2"); "$PYTHON" -c "import sys; sys.exit(not $v <= $3)" || e2e_fail "$1: $2 Hz share $v, want <= $3"; e2e_log "$1: $2 Hz share $v"; }
