@@ -6,6 +6,8 @@
 #         in the background on PORT, traces like e2e_sipp; -m 1 default
 #   uac_sipp_wait NAME [what]     waits for it; rc in $CASE_DIR/NAME.rc
 #   uac_wait_log REGEX [seconds]  waits until sems.log matches
+#   uac_msg_has NAME REGEX what   the first INVITE sipp NAME received has
+#                                 a line matching REGEX (grep -E)
 
 uac_sipp_bg() {
 	local name=$1 scen=$2 port=$3 pid
@@ -42,4 +44,11 @@ uac_wait_log() {
 		sleep 0.1
 	done
 	return 1
+}
+
+uac_msg_has() {
+	local name=$1 re=$2 what=$3
+	awk '/message received/ { f = 1; next } f && /^INVITE / { p = 1 } p && /^$|^\r$/ { exit } p' \
+		"$CASE_DIR/$name.msg.log" | tr -d '\r' | grep -qE "$re" ||
+		e2e_fail "the INVITE $name received lacks $what (/$re/)"
 }
