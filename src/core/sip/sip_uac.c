@@ -222,7 +222,8 @@ static void display_name(const char *from, char *out, size_t len)
 int sip_uac_connect(struct sip_uac **up, const struct sip_uac_params *p,
 		    const struct sip_uac_handlers *h, void *arg)
 {
-	const char *routev[1] = { core_cfg.outbound_proxy };
+	char proxy[sizeof(core_cfg.outbound_proxy)], *lr;
+	const char *routev[1] = { proxy };
 	char name[128];
 	struct mbuf *desc;
 	struct sip_uac *u;
@@ -240,6 +241,10 @@ int sip_uac_connect(struct sip_uac **up, const struct sip_uac_params *p,
 	snprintf(u->r_uri, sizeof(u->r_uri), "%s", p->r_uri);
 	tmr_init(&u->tmr);
 	display_name(p->from, name, sizeof(name));
+	/* libre adds ";lr" to the Route itself */
+	snprintf(proxy, sizeof(proxy), "%s", core_cfg.outbound_proxy);
+	if ((lr = strstr(proxy, ";lr")) && (!lr[3] || lr[3] == ';'))
+		memmove(lr, lr + 3, strlen(lr + 3) + 1);
 	if (!(desc = mbuf_alloc(strlen(p->sdp_offer) + 1))) {
 		free(u);
 		return ENOMEM;
