@@ -47,6 +47,10 @@ enum sems_event_type {
 	SEMS_EV_MESSAGE,           /* message: from sems_session_post_message */
 	SEMS_EV_USER1,             /* the server got SIGUSR1                 */
 	SEMS_EV_USER2,             /* the server got SIGUSR2                 */
+	/* uac.h: outbound calls and B2BUA legs */
+	SEMS_EV_SESSION_START,     /* reply: a dialout was answered (2xx)    */
+	SEMS_EV_B2B_OTHER_REPLY,   /* reply: the callee leg's reply          */
+	SEMS_EV_B2B_OTHER_BYE,     /* the callee leg hung up                 */
 };
 
 struct sems_event {

@@ -54,6 +54,8 @@ static const struct core_key core_keys[] = {
 	UINT(max_shutdown_time, "max_shutdown_time", 0, 3600),
 	STR(codec_order, "codec_order"),
 	STR(signature, "signature"),
+	STR(outbound_proxy, "outbound_proxy"),
+	UINT(dialout_timeout, "dialout_timeout", 1, 3600),
 	STR(socket_name, "socket_name"),
 	STR(ser_socket_name, "ser_socket_name"),
 	STR(reply_socket_name, "reply_socket_name"),
@@ -77,6 +79,7 @@ void core_config_defaults(struct core_config *cfg)
 	cfg->media_threads = cores > 0 ? (unsigned)cores : 1;
 	cfg->dead_rtp_time = 300;
 	cfg->max_shutdown_time = 10;
+	cfg->dialout_timeout = 60;
 	strcpy(cfg->signature, "SEMS-C");
 }
 

@@ -19,6 +19,11 @@
  *   codec_order=                our codec preference, e.g. opus,G722,PCMA,PCMU
  *                               (',' ';' or ' '); empty: the caller's order
  *   signature=SEMS-C            Server/User-Agent header
+ *   outbound_proxy=             SIP URI every request we originate
+ *                               (dialouts, B2BUA legs) is routed through
+ *                               (a Route header); empty: none
+ *   dialout_timeout=60          seconds an outgoing INVITE may ring before
+ *                               it is CANCELled
  *   socket_name=                unix socket for Kamailio's t_write_unix
  *   ser_socket_name=            Kamailio's jsonrpcs datagram socket
  *   reply_socket_name=          our socket for Kamailio's RPC replies
@@ -47,6 +52,8 @@ struct core_config {
 	unsigned max_shutdown_time;
 	char codec_order[256];
 	char signature[128];
+	char outbound_proxy[256];
+	unsigned dialout_timeout;
 	char socket_name[108];
 	char ser_socket_name[108];
 	char reply_socket_name[108];

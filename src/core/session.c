@@ -189,13 +189,24 @@ int session_alloc(struct sems_session **sp, const struct app *app,
 		  struct sems_sip_request *invite,
 		  const struct signalling_ops *ops, void *sig)
 {
+	return session_alloc_tagged(sp, app, invite, ops, sig, NULL);
+}
+
+int session_alloc_tagged(struct sems_session **sp, const struct app *app,
+			 struct sems_sip_request *invite,
+			 const struct signalling_ops *ops, void *sig,
+			 const char *local_tag)
+{
 	struct sems_session *s = calloc(1, sizeof(*s));
 	if (!s)
 		return ENOMEM;
 	atomic_fetch_add(&live_sessions, 1);
 	atomic_init(&s->refs, 1);
-	snprintf(s->local_tag, sizeof(s->local_tag), "%016llx",
-		 (unsigned long long)rand_u64());
+	if (local_tag && local_tag[0])
+		snprintf(s->local_tag, sizeof(s->local_tag), "%s", local_tag);
+	else
+		snprintf(s->local_tag, sizeof(s->local_tag), "%016llx",
+			 (unsigned long long)rand_u64());
 	pthread_mutex_init(&s->dlg_lock, NULL);
 	pthread_mutex_init(&s->q_lock, NULL);
 	atomic_init(&s->dtmf_detection, true);
@@ -233,6 +244,7 @@ void session_deref(struct sems_session *s)
 	dialog_state_free(&s->dlg);
 	free(s->invite);
 	free(s->sdp_answer);
+	free(s->session_params);
 	pthread_mutex_destroy(&s->dlg_lock);
 	pthread_mutex_destroy(&s->q_lock);
 	free(s);

@@ -14,6 +14,7 @@
 #include <sems/sip.h>
 #include <sems/log.h>
 #include "app_registry.h"
+#include "b2b/b2b.h"
 #include "dtmf/dtmf.h"
 #include "timer/session_timer.h"
 #include "media/rtp_stream.h"
@@ -150,6 +151,7 @@ static void session_release_signalling(void *arg)
 {
 	struct sems_session *s = arg;
 	session_timers_release(s);
+	b2b_session_release(s);      /* the callee leg ends with its owner */
 	if (s->sig_ops && s->sig)
 		s->sig_ops->release(s->sig);
 	s->sig = NULL;
@@ -252,8 +254,10 @@ static void session_dispatch(struct sems_session *s, struct session_event *ev)
 		};
 		s->app->ops->session_event(s->app_state, s, &pub);
 	}
-	if (ev->type == SEMS_EV_SIP_REQUEST && ev->req)
+	if (ev->type == SEMS_EV_SIP_REQUEST && ev->req) {
 		session_info_dtmf(s, ev->req);
+		b2b_relay_request(s, ev->req);   /* setRelayonly() */
+	}
 	/* media starts once the handler that accepted the call returned */
 	if (atomic_load(&s->accepted) && !s->media_started && s->rtp &&
 	    !atomic_load(&s->dialog_over)) {

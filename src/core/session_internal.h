@@ -19,6 +19,7 @@ struct app;
 struct rtp_stream;
 struct session_event;
 struct session_timers;
+struct b2b_leg;
 
 /* What a signalling front (sip/ or ser/) implements.  Every function is
  * called on the signalling thread only, with the front's own `sig`. */
@@ -73,6 +74,13 @@ struct sems_session {
 	atomic_bool dtmf_detection;     /* SEMS_EV_DTMF delivered             */
 
 	struct session_timers *timers;  /* timer/session_timer.c          */
+
+	/* uac.h: outbound calls and B2BUA */
+	bool uac;                   /* a dialout (set before it is shared) */
+	char *session_params;       /* owned; sems_dialout's, or NULL     */
+	struct b2b_leg *b2b;        /* signalling thread: the callee leg  */
+	atomic_bool b2b_pending;    /* connect requested, not yet ended   */
+	atomic_bool relay_only;     /* setRelayonly()                     */
 	bool ended_signalling;          /* signalling thread: released    */
 	bool media_started;         /* worker only */
 	bool app_created;           /* worker only */
@@ -84,6 +92,11 @@ struct sems_session {
 int  session_alloc(struct sems_session **sp, const struct app *app,
 		   struct sems_sip_request *invite,
 		   const struct signalling_ops *ops, void *sig);
+/* The same with our tag `local_tag` (NULL: a random one). */
+int  session_alloc_tagged(struct sems_session **sp, const struct app *app,
+			  struct sems_sip_request *invite,
+			  const struct signalling_ops *ops, void *sig,
+			  const char *local_tag);
 struct sems_session *session_ref(struct sems_session *s);
 void session_deref(struct sems_session *s);
 

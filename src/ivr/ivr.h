@@ -37,6 +37,9 @@ int ivr_mixin_type_add(PyObject *m);
 int ivr_sip_dialog_type_add(PyObject *m);
 int ivr_sip_request_type_add(PyObject *m);
 int ivr_sip_reply_type_add(PyObject *m);
+/* ivr_uac.c: IvrUAC; getSessionParams() of a session (new reference). */
+int ivr_uac_type_add(PyObject *m);
+PyObject *ivr_session_params(struct sems_session *s);
 
 /* ivr_digits.c: collectDigits() and record() state of one call. */
 enum { IVR_TYPEAHEAD_MAX = 32, IVR_DIGITS_MAX = 64 };
@@ -75,6 +78,7 @@ struct sems_session *ivr_dialog_bound(IvrDialogObject *self,
 /* Method tables of the other IvrDialogBase files, merged into the type. */
 extern PyMethodDef ivr_dialog_media_methods[];
 extern PyMethodDef ivr_dialog_digits_methods[];
+extern PyMethodDef ivr_dialog_b2b_methods[];    /* ivr_dialog_b2b.c */
 
 /* ivr_digits.c: hooks called by ivr_call.c for the events they follow. */
 void ivr_digits_key(PyObject *dialog, struct sems_session *s, int key);

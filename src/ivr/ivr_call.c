@@ -257,6 +257,53 @@ static void end_call(struct sems_session *s)
 	sems_session_stop(s);
 }
 
+/* A dialout was answered: as onSessionStart of an incoming call (there is
+ * no onInvite for a UAC session, as in SEMS). */
+static void on_uac_start(PyObject *dialog, struct sems_session *s,
+			 const struct sems_event *ev)
+{
+	IvrDialogObject *dlg = (IvrDialogObject *)dialog;
+	const char *h = ev->reply ? ev->reply->hdrs : "";
+	PyObject *hdrs;
+
+	dlg->answered = true;
+	if (call_handler0(dialog, s, "onStart") == H_FAILED)
+		return;
+	if (!(hdrs = PyUnicode_DecodeUTF8(h, (Py_ssize_t)strlen(h), "replace"))) {
+		handle_exception(dialog, s, "onSessionStart");
+		return;
+	}
+	call_handler(dialog, s, "onSessionStart", &hdrs, 1, false);
+	Py_DECREF(hdrs);
+}
+
+/* B2BUA: a reply of the callee.  Default (missing or True): a failure
+ * (>= 300) ends this call too, with the callee's code if not answered. */
+static void on_other_reply(PyObject *dialog, struct sems_session *s,
+			   const struct sems_event *ev)
+{
+	IvrDialogObject *dlg = (IvrDialogObject *)dialog;
+	unsigned code = ev->reply ? ev->reply->code : 500;
+	const char *reason = ev->reply ? ev->reply->reason : "";
+	PyObject *args[2] = {PyLong_FromUnsignedLong(code),
+			     PyUnicode_DecodeUTF8(reason,
+						  (Py_ssize_t)strlen(reason),
+						  "replace")};
+	enum handler_result r = H_FAILED;
+
+	if (!args[0] || !args[1])
+		handle_exception(dialog, s, "onOtherReply");
+	else
+		r = call_handler(dialog, s, "onOtherReply", args, 2, false);
+	Py_XDECREF(args[0]);
+	Py_XDECREF(args[1]);
+	if ((r == H_MISSING || r == H_TRUE) && code >= 300) {
+		if (!dlg->answered)
+			sems_session_reply(s, code, reason, "");
+		end_call(s);
+	}
+}
+
 static void dispatch(PyObject *dialog, struct sems_session *s,
 		     const struct sems_event *ev)
 {
@@ -320,6 +367,17 @@ static void dispatch(PyObject *dialog, struct sems_session *s,
 		break;
 	case SEMS_EV_SHUTDOWN:
 		if (call_handler0(dialog, s, "onServerShutdown") == H_MISSING)
+			end_call(s);
+		break;
+	case SEMS_EV_SESSION_START:
+		on_uac_start(dialog, s, ev);
+		break;
+	case SEMS_EV_B2B_OTHER_REPLY:
+		on_other_reply(dialog, s, ev);
+		break;
+	case SEMS_EV_B2B_OTHER_BYE:
+		r = call_handler0(dialog, s, "onOtherBye");
+		if (r == H_MISSING || r == H_TRUE)
 			end_call(s);
 		break;
 	}

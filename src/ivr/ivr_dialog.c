@@ -238,9 +238,11 @@ PyDoc_STRVAR(get_session_params_doc,
 static PyObject *dialog_get_session_params(IvrDialogObject *self,
 					   PyObject *Py_UNUSED(a))
 {
-	if (!ivr_dialog_bound(self, "getSessionParams"))
+	struct sems_session *s = ivr_dialog_bound(self, "getSessionParams");
+
+	if (!s)
 		return NULL;
-	Py_RETURN_NONE;   /* outbound calls are not there yet */
+	return ivr_session_params(s);
 }
 
 PyDoc_STRVAR(on_rtp_timeout_doc,
@@ -324,7 +326,8 @@ static PyMethodDef dialog_methods[64];
 static int dialog_methods_merge(void)
 {
 	PyMethodDef *tables[] = { dialog_core_methods, ivr_dialog_media_methods,
-				  ivr_dialog_digits_methods };
+				  ivr_dialog_digits_methods,
+				  ivr_dialog_b2b_methods };
 	size_t n = 0;
 
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
@@ -347,7 +350,8 @@ PyDoc_STRVAR(dialog_doc,
 "onSipRequest(req), onSipReply([req,] reply), onRtpTimeout(),\n"
 "onServerShutdown(), onDtmf(key, duration), onTimer(id),\n"
 "onAudioCleared(), onDigits(digits, reason),\n"
-"onRecordDone(reason, duration_ms).");
+"onRecordDone(reason, duration_ms), onOtherReply(code, reason),\n"
+"onOtherBye().");
 
 static PyType_Slot dialog_slots[] = {
 	{Py_tp_doc, (void *)dialog_doc},

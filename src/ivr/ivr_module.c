@@ -201,7 +201,7 @@ static int add_types(PyObject *m)
 	if (ivr_dialog_type_add(m) < 0 || ivr_audio_file_type_add(m) < 0 ||
 	    ivr_null_audio_type_add(m) < 0 || ivr_mixin_type_add(m) < 0 ||
 	    ivr_sip_dialog_type_add(m) < 0 || ivr_sip_request_type_add(m) < 0 ||
-	    ivr_sip_reply_type_add(m) < 0)
+	    ivr_sip_reply_type_add(m) < 0 || ivr_uac_type_add(m) < 0)
 		return -1;
 	return 0;
 }

@@ -130,6 +130,13 @@ static int ivr_init(const char *config_dir)
 		err = EINVAL;
 		goto out;
 	}
+	/* B2BUA media: relay (default) through the server; SEMS's re-INVITE
+	 * of the caller with the callee's SDP is not implemented yet. */
+	v = sems_config_get(cfg, "b2b_media");
+	if (v && *v && strcmp(v, "relay"))
+		SEMS_WARN("ivr: %s: b2b_media=%s is not supported (yet): B2BUA "
+			  "media is relayed (b2b_media=relay)", path, v);
+	v = sems_config_get(cfg, "script_path");
 	if (!(script_path = strdup(v))) {
 		err = ENOMEM;
 		goto out;

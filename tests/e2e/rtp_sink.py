@@ -24,6 +24,7 @@ largest seen), "first"/"last" (epoch s), "packets", "end_packets"}.
 source (symmetric RTP), so the server sees the caller's media.
 --send WAV: like --echo, but first the audio of WAV (8 kHz mono PCM16),
 encoded PCMU in 20 ms packets at 50 pps, then silence.
+--send-pcma: with --send/--echo, send A-law (PT 8) instead of u-law.
 --save FILE: write the PCMU/PCMA audio received as an 8 kHz mono PCM16
 WAV (in arrival order); with --count > 1, FILE gets "-PORT" before ".wav".
 """
@@ -65,6 +66,23 @@ def ulaw_encode(x):
         exp -= 1
         m >>= 1
     return ~(sign | (exp << 4) | ((x >> (exp + 3)) & 0x0F)) & 0xFF
+
+
+def alaw_encode(x):
+    """One 16-bit linear sample to A-law (G.711)."""
+    sign = 0x80 if x >= 0 else 0
+    if x < 0:
+        x = -x - 1
+    x = min(x, 32767) >> 3
+    if x < 32:
+        b = x >> 1
+    else:
+        seg = 1
+        while x >= 64 and seg < 7:
+            x >>= 1
+            seg += 1
+        b = (seg << 4) | ((x >> 1) & 0x0F)
+    return (b | sign) ^ 0x55
 
 
 def wav_to_pcmu_frames(path):
@@ -205,8 +223,9 @@ class Echo:
     """PCMU silence at 50 pps to the first source seen on a port (also
     used by bench/rtp_meter.py); with frames, those 160-byte payloads first."""
 
-    def __init__(self, sock, dest, frames=None):
-        self.sock, self.dest = sock, dest
+    def __init__(self, sock, dest, frames=None, pt=0):
+        self.sock, self.dest, self.pt = sock, dest, pt
+        self.silence = b"\xd5" * 160 if pt == 8 else b"\xff" * 160
         self.frames = list(frames or [])
         self.frames.reverse()
         self.seq, self.ts, self.ssrc = 1000, 8000, int.from_bytes(os.urandom(4), "big")
@@ -215,10 +234,11 @@ class Echo:
 
     def tick(self, now):
         while now >= self.next:
-            hdr = struct.pack("!BBHII", 0x80, 0x80 if self.seq == 1000 else 0,
+            hdr = struct.pack("!BBHII", 0x80,
+                              (0x80 if self.seq == 1000 else 0) | self.pt,
                               self.seq, self.ts, self.ssrc)
             try:
-                self.sock.sendto(hdr + (self.frames.pop() if self.frames else b"\xff" * 160),
+                self.sock.sendto(hdr + (self.frames.pop() if self.frames else self.silence),
                                  self.dest)
                 self.sent += 1
             except OSError:
@@ -241,8 +261,11 @@ def main():
     ap.add_argument("--echo", action="store_true")
     ap.add_argument("--send")
     ap.add_argument("--save")
+    ap.add_argument("--send-pcma", action="store_true")
     a = ap.parse_args()
     frames = wav_to_pcmu_frames(a.send) if a.send else None
+    if frames and a.send_pcma:     # u-law frames re-encoded as A-law
+        frames = [bytes(alaw_encode(ULAW[b]) for b in f) for f in frames]
 
     socks, stats, echoes = {}, {}, {}
     for i in range(a.count):
@@ -279,7 +302,7 @@ def main():
             port = socks[s]
             stats[port].add(data, src, wall)
             if (a.echo or frames) and port not in echoes:
-                echoes[port] = Echo(s, src, frames)
+                echoes[port] = Echo(s, src, frames, 8 if a.send_pcma else 0)
         now = time.monotonic()
         for e in echoes.values():
             e.tick(now)

@@ -87,6 +87,26 @@ START_TEST(core_keys_are_parsed_and_media_ip_defaults_to_sip_ip)
 }
 END_TEST
 
+START_TEST(outbound_proxy_and_dialout_timeout)
+{
+	struct core_config c;
+	char err[256] = "";
+	const char *p = write_conf("sip_ip=127.0.0.1\n");
+	ck_assert_int_eq(core_config_load(&c, p, err, sizeof(err)), 0);
+	ck_assert_str_eq(c.outbound_proxy, "");
+	ck_assert_uint_eq(c.dialout_timeout, 60);
+	teardown();
+	p = write_conf("outbound_proxy=sip:proxy.example.com:5070;lr\n"
+		       "dialout_timeout=5\n");
+	ck_assert_int_eq(core_config_load(&c, p, err, sizeof(err)), 0);
+	ck_assert_str_eq(c.outbound_proxy, "sip:proxy.example.com:5070;lr");
+	ck_assert_uint_eq(c.dialout_timeout, 5);
+	teardown();
+	p = write_conf("dialout_timeout=0\n");
+	ck_assert_int_eq(core_config_load(&c, p, err, sizeof(err)), EINVAL);
+}
+END_TEST
+
 START_TEST(bad_values_name_the_file_line_and_key)
 {
 	static const char *const bad[] = {
@@ -138,6 +158,7 @@ Suite *config_suite(void)
 	tcase_add_test(tc, a_missing_file_is_enoent);
 	tcase_add_test(tc, core_keys_are_parsed_and_media_ip_defaults_to_sip_ip);
 	tcase_add_test(tc, bad_values_name_the_file_line_and_key);
+	tcase_add_test(tc, outbound_proxy_and_dialout_timeout);
 	tcase_add_test(tc, rtp_range_must_not_be_inverted);
 	tcase_add_test(tc, unknown_keys_are_only_warned_about);
 	suite_add_tcase(s, tc);

@@ -16,6 +16,7 @@ suite_fn routing_suite;
 suite_fn session_suite;
 suite_fn ser_parse_suite;
 suite_fn dtmf_suite;
+suite_fn media_bridge_suite;
 
 /* suites: one line each (keep sorted) */
 static suite_fn *const suites[] = {
@@ -31,6 +32,7 @@ static suite_fn *const suites[] = {
 	session_suite,
 	ser_parse_suite,
 	dtmf_suite,
+	media_bridge_suite,
 	NULL,
 };
 

@@ -25,6 +25,8 @@ static void on_press(void *arg, int key, unsigned ms)
 
 	if (rs->sess && atomic_load(&rs->dtmf_detection))
 		rtp_session_ops->post_dtmf(rs->sess, key, ms);
+	if (rs->bridge && rs->rx.rfc4733_seen)
+		media_bridge_dtmf(rs, key, ms);    /* B2BUA: on to the callee */
 }
 
 void media_rx_init(struct rtp_stream *rs)

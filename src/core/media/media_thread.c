@@ -58,7 +58,7 @@ void media_post(struct rtp_stream *rs, enum sems_event_type type)
 
 /* Codec (re)negotiated: the new encoder/decoder is made here, on the
  * thread that uses it. */
-static void stream_pick_params(struct rtp_stream *rs)
+void media_stream_pick_params(struct rtp_stream *rs)
 {
 	const struct codec *c;
 	int telev_clock;
@@ -105,12 +105,13 @@ static void stream_tick(struct rtp_stream *rs, uint64_t now)
 	bool got;
 
 	if (rs->params_changed)
-		stream_pick_params(rs);
+		media_stream_pick_params(rs);
 	n = rs->rate / 50;
 	media_rx_drain(rs, now);
 	if (atomic_load(&rs->connected)) {
 		got = media_rx_frame(rs, in, n, now);
-		stream_playlist(rs, got ? in : NULL, out, n);
+		if (!media_bridge_tick(rs, got ? in : NULL, out, n, now))
+			stream_playlist(rs, got ? in : NULL, out, n);
 		media_tx_send(rs, out);
 	}
 	rs->ts += rs->cur_codec ? codec_ts_per_frame(rs->cur_codec)

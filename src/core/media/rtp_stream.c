@@ -155,6 +155,7 @@ void rtp_stream_deref(struct rtp_stream *rs)
 	if (!rs || atomic_fetch_sub(&rs->refs, 1) != 1)
 		return;
 	close(rs->fd);
+	media_bridge_free_all(rs);
 	playlist_entries_free(playlist_take_all(&rs->pl));
 	media_rx_free(rs);
 	codec_state_free(rs->cs);
@@ -182,6 +183,12 @@ void rtp_stream_set_params(struct rtp_stream *rs, const struct media_params *p)
 		rs->remote_len = p->remote_len;
 	}
 	pthread_mutex_unlock(&rs->lock);
+}
+
+void rtp_stream_set_session(struct rtp_stream *rs, struct sems_session *s)
+{
+	if (rs && !atomic_load(&rs->started))
+		rs->sess = s;
 }
 
 void rtp_stream_start(struct rtp_stream *rs)

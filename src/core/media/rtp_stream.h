@@ -28,6 +28,13 @@ int  rtp_stream_alloc(struct rtp_stream **rsp, struct sems_session *s,
 		      const char *media_ip);
 uint16_t rtp_stream_local_port(const struct rtp_stream *rs);
 void rtp_stream_set_params(struct rtp_stream *rs, const struct media_params *p);
+/* The session events go to (NULL: none); before the stream starts. */
+void rtp_stream_set_session(struct rtp_stream *rs, struct sems_session *s);
+/* B2BUA: from the next tick, rs's received audio (and RFC 4733 keys) go
+ * to `peer` and peer's received audio is sent on rs instead of rs's
+ * playlist.  `peer` must not be started (it is run by rs's media thread);
+ * the bridge ends when peer is released.  Signalling thread or worker. */
+int  rtp_stream_bridge(struct rtp_stream *rs, struct rtp_stream *peer);
 /* Hands the stream to a media thread (idempotent). */
 void rtp_stream_start(struct rtp_stream *rs);
 /* Detaches from the media thread and releases the caller's reference;

@@ -24,6 +24,7 @@ enum {
 struct codec;
 struct codec_state;
 struct jbuf;
+struct media_bridge;
 
 struct playlist_entry {
 	struct playlist_entry *next;
@@ -76,8 +77,11 @@ struct rtp_stream {
 	bool remote_learned;      /* symmetric RTP: from the first packet */
 	bool params_changed;      /* the media thread must pick them up */
 	struct media_dtmf_tx dtmf_tx;
+	struct media_bridge *bridge_pending;  /* media_bridge.c */
+	bool bridge_changed;
 
 	/* media thread only */
+	struct media_bridge *bridge;  /* B2BUA: audio from/to a peer stream */
 	struct rtp_stream *next;
 	const struct codec *cur_codec;
 	struct codec_state *cs;
@@ -120,6 +124,22 @@ void media_rx_set_telev_clock(struct rtp_stream *rs, unsigned clock);
 void media_rx_drain(struct rtp_stream *rs, uint64_t now);
 bool media_rx_frame(struct rtp_stream *rs, int16_t *pcm, size_t n,
 		    uint64_t now);
+
+/* media_thread.c: picks up renegotiated codec parameters. */
+void media_stream_pick_params(struct rtp_stream *rs);
+
+/* media_bridge.c (B2BUA): with a bridge, the stream's tick also runs its
+ * peer's (a stream on no media thread of its own, so both live on one
+ * thread): `in` (this stream's received frame, NULL if none) is sent to
+ * the peer, and `out` is filled with the peer's received audio, both
+ * resampled as needed.  Returns false when there is no bridge (then the
+ * playlist plays).  media_bridge_dtmf() sends a key received from this
+ * stream's peer-facing side on to the peer as RFC 4733.
+ * media_bridge_free_all(): the stream is freed. */
+bool media_bridge_tick(struct rtp_stream *rs, const int16_t *in,
+		       int16_t *out, size_t n, uint64_t now);
+void media_bridge_dtmf(struct rtp_stream *rs, int key, unsigned ms);
+void media_bridge_free_all(struct rtp_stream *rs);
 
 /* media_tx.c: one outgoing packet per tick (audio or RFC 4733). */
 void media_tx_send(struct rtp_stream *rs, const int16_t *pcm);

@@ -15,6 +15,7 @@
 #include "sip/sip_call.h"
 #include "sip/sip_front.h"
 #include "sip/sip_msg_convert.h"
+#include "sip/sip_uac.h"
 
 #define ALLOW_HDR "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO\r\n"
 
@@ -144,6 +145,7 @@ int sip_front_start(const char *ip, unsigned port, const char *sig)
 		goto out;
 	sip_set_trace_handler(sip_stack, sip_trace);
 	sip_call_setup(sip_stack, sess_sock);
+	sip_uac_setup(sip_stack, sess_sock);     /* dialouts, B2BUA legs */
 	SEMS_INFO("SIP listening on %s:%u (UDP, TCP)", ip, port);
  out:
 	if (err)

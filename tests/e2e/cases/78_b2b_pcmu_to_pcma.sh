@@ -1,0 +1,59 @@
+#!/bin/bash
+# 78: B2BUA transcoding: a PCMU caller (RTP sink A, 700 Hz) bridged to a
+# PCMA callee (SDP answer PT 8; sink B sends 1500 Hz as A-law).  The
+# callee receives PT 8 only, the caller PT 0 only, and each hears the
+# other's tone (Goertzel on the decoded payloads), not its own.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../uac_lib.sh"
+e2e_init
+UAS_PORT=$((E2E_PORT_BASE + 10))
+SINK_B=$((E2E_SINK_PORT + 2))
+tools=$E2E_DIR/tools/tones.py
+"$PYTHON" "$tools" make "$CASE_DIR/a.wav" 8000 6 700
+"$PYTHON" "$tools" make "$CASE_DIR/b.wav" 8000 6 1500
+e2e_add_script_as b2b_probe b2b out="$CASE_DIR/ev.jsonl" \
+	callee_uri="sip:callee78@127.0.0.1:$UAS_PORT"
+e2e_write_config
+e2e_start_server b2b
+
+e2e_sink_start sinka "$E2E_SINK_PORT" 1 --send "$CASE_DIR/a.wav" --save "$CASE_DIR/heard_a.wav"
+e2e_sink_start sinkb "$SINK_B" 1 --send "$CASE_DIR/b.wav" --send-pcma --save "$CASE_DIR/heard_b.wav"
+uac_sipp_bg callee uas_answer.xml "$UAS_PORT" \
+	-key sinkport "$SINK_B" -key pt 8 -key ptname PCMA
+e2e_scenario caller --codecs "0 101" pause:4000 bye
+e2e_sipp call "$CASE_DIR/caller.xml" b2b
+uac_sipp_wait callee
+e2e_sink_stop sinka
+e2e_sink_stop sinkb
+e2e_expect_rc call 0 "caller (INVITE, 4 s bridged, BYE)"
+e2e_expect_rc callee 0 "callee UAS (INVITE with the caller's From and X-Test, BYE after the caller's)"
+uac_msg_has callee "^INVITE sip:callee78@127\.0\.0\.1:$UAS_PORT SIP/2\.0\$" "the R-URI"
+uac_msg_has callee '^From: <sip:e2e@127\.0\.0\.1:[0-9]+>;tag=' "the caller's From"
+uac_msg_has callee '^Subject: e2e$' "the caller's headers (invite_req.hdrs)"
+uac_msg_has callee '^X-Test: b2b$' "the header the script added to invite_req.hdrs"
+
+ev=$CASE_DIR/ev.jsonl
+e2e_check_events "$ev" "[e['code'] for e in E if e['ev'] == 'other_reply'] == [180, 200] or 'onOtherReply got %s' % [e['code'] for e in E if e['ev'] == 'other_reply']"
+energy() { "$PYTHON" "$tools" energy "$1" "$2" 1.0; }
+for pair in "heard_a 1500 callee" "heard_b 700 caller" "heard_a 700 own" "heard_b 1500 own"; do
+	set -- $pair
+	energy "$CASE_DIR/$1.wav" "$2" > "$CASE_DIR/$1-$2.json" || e2e_fail "no audio saved in $1.wav"
+done
+chk() {
+	"$PYTHON" - "$CASE_DIR/$1-$2.json" "$3" "$4" <<'PY' || e2e_fail "$(cat "$CASE_DIR/chk.out")"
+import json, sys
+e = json.load(open(sys.argv[1]))
+ok = eval(sys.argv[2], {}, e)
+open(sys.argv[1].rsplit("/", 1)[0] + "/chk.out", "w").write("%s: %s (%s)" % (sys.argv[3], e, sys.argv[2]))
+sys.exit(0 if ok else 1)
+PY
+}
+cat "$CASE_DIR"/heard_*.json > /dev/null
+chk heard_a 1500 "share > 0.5" "the caller does not hear the callee's 1500 Hz"
+chk heard_b 700 "share > 0.5" "the callee does not hear the caller's 700 Hz"
+chk heard_a 700 "share < 0.1" "the caller hears its own tone"
+chk heard_b 1500 "share < 0.1" "the callee hears its own tone"
+e2e_check sinkb "list(P['payload_types']) == ['8'] or 'callee got PTs %s' % P['payload_types']"
+e2e_check sinka "list(P['payload_types']) == ['0'] or 'caller got PTs %s' % P['payload_types']"
+e2e_stop_server
+e2e_pass
