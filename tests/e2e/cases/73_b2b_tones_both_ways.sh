@@ -11,9 +11,9 @@
 e2e_init
 UAS_PORT=$((E2E_PORT_BASE + 10))
 SINK_B=$((E2E_SINK_PORT + 2))
-tools=$E2E_DIR/tools/tones.py
-"$PYTHON" "$tools" make "$CASE_DIR/a.wav" 8000 6 700
-"$PYTHON" "$tools" make "$CASE_DIR/b.wav" 8000 6 1500
+gen="$E2E_DIR/gen_audio.py"
+"$PYTHON" "$gen" tones "$CASE_DIR/a.wav" 8000 6000 700
+"$PYTHON" "$gen" tones "$CASE_DIR/b.wav" 8000 6000 1500
 e2e_add_script_as b2b_probe b2b out="$CASE_DIR/ev.jsonl" \
 	callee_uri="sip:callee73@127.0.0.1:$UAS_PORT"
 e2e_write_config
@@ -37,7 +37,7 @@ uac_msg_has callee '^X-Test: b2b$' "the header the script added to invite_req.hd
 
 ev=$CASE_DIR/ev.jsonl
 e2e_check_events "$ev" "[e['code'] for e in E if e['ev'] == 'other_reply'] == [180, 200] or 'onOtherReply got %s' % [e['code'] for e in E if e['ev'] == 'other_reply']"
-energy() { "$PYTHON" "$tools" energy "$1" "$2" 1.0; }
+energy() { "$PYTHON" "$E2E_DIR/wav_check.py" "$1" --share "$2" --skip 1.0; }
 for pair in "heard_a 1500 callee" "heard_b 700 caller" "heard_a 700 own" "heard_b 1500 own"; do
 	set -- $pair
 	energy "$CASE_DIR/$1.wav" "$2" > "$CASE_DIR/$1-$2.json" || e2e_fail "no audio saved in $1.wav"
