@@ -49,6 +49,7 @@ static const struct core_key core_keys[] = {
 	BOOL(log_stderr, "stderr"),
 	BOOL(daemonize, "fork"),
 	UINT(session_threads, "session_processor_threads", 1, 256),
+	UINT(session_threads_max, "session_processor_threads_max", 1, 4096),
 	UINT(media_threads, "media_processor_threads", 1, 256),
 	UINT(dead_rtp_time, "dead_rtp_time", 0, 86400),
 	UINT(max_shutdown_time, "max_shutdown_time", 0, 3600),
@@ -76,6 +77,7 @@ void core_config_defaults(struct core_config *cfg)
 	cfg->loglevel = 2;
 	cfg->daemonize = true;
 	cfg->session_threads = 4;
+	cfg->session_threads_max = 256;
 	cfg->media_threads = cores > 0 ? (unsigned)cores : 1;
 	cfg->dead_rtp_time = 300;
 	cfg->max_shutdown_time = 10;

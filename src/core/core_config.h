@@ -12,7 +12,8 @@
  *   loglevel=2                  0 error .. 3 debug
  *   stderr=no                   log to stderr (else syslog)
  *   fork=yes                    daemonize (-E forces no)
- *   session_processor_threads=4
+ *   session_processor_threads=4       workers always running
+ *   session_processor_threads_max=256 more start while scripts block
  *   media_processor_threads=    default: number of cores
  *   dead_rtp_time=300           seconds without RTP before RTP timeout; 0 off
  *   max_shutdown_time=10        seconds calls may go on after SIGTERM (then BYE)
@@ -46,7 +47,7 @@ struct core_config {
 	unsigned loglevel;
 	bool log_stderr;
 	bool daemonize;
-	unsigned session_threads;
+	unsigned session_threads, session_threads_max;
 	unsigned media_threads;
 	unsigned dead_rtp_time;
 	unsigned max_shutdown_time;

@@ -11,6 +11,7 @@
 #include "media/sdp_negotiate.h"
 #include "session_internal.h"
 #include "sip_request.h"
+#include "worker_pool.h"
 
 static int call_fail(struct call_error *err, unsigned code, const char *reason,
 		     int errnum)
@@ -54,6 +55,12 @@ int incoming_call_start(const char *app_name,
 	int e;
 
 	memset(err, 0, sizeof(*err));
+	if (worker_pool_saturated()) {
+		SEMS_WARN("call %s: every session worker is busy: 503",
+			  invite->callid);
+		return call_fail(err, 503, "Service Unavailable (overloaded)",
+				 EBUSY);
+	}
 	if (!app) {
 		SEMS_INFO("call %s: unknown application '%.80s'", invite->callid,
 			  app_name);

@@ -199,7 +199,8 @@ static int start_services(void)
 		err = media_start(core_cfg.media_threads, core_cfg.rtp_low_port,
 				  core_cfg.rtp_high_port, core_cfg.dead_rtp_time);
 	if (!err)
-		err = worker_pool_start(core_cfg.session_threads);
+		err = worker_pool_start(core_cfg.session_threads,
+					core_cfg.session_threads_max);
 	if (!err)
 		err = plugin_load_all(core_cfg.plugin_path, core_cfg.load_plugins,
 				      core_cfg.plugin_config_path);

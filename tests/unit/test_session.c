@@ -27,7 +27,8 @@ struct fake_state {
 	bool out_of_order, parallel;
 };
 
-enum app_mode { APP_COUNT, APP_ACCEPT_THEN_STOP, APP_IGNORE_BYE, APP_STOP_FIRST };
+enum app_mode { APP_COUNT, APP_ACCEPT_THEN_STOP, APP_IGNORE_BYE, APP_STOP_FIRST,
+		APP_BLOCK_THEN_STOP };
 static enum app_mode app_mode;
 static atomic_int states_freed, fake_index;
 
@@ -63,6 +64,11 @@ static void fake_event(void *state, struct sems_session *s,
 			ck_assert_int_eq(sems_session_accept(s), 0);
 		if (app_mode == APP_ACCEPT_THEN_STOP || app_mode == APP_STOP_FIRST)
 			sems_session_stop(s);
+		if (app_mode == APP_BLOCK_THEN_STOP) {
+			/* a script waiting 300 ms on a database */
+			nanosleep(&(struct timespec){ 0, 300000000 }, NULL);
+			sems_session_stop(s);
+		}
 	} else if (ev->type == SEMS_EV_SIP_REQUEST) {
 		if ((int)ev->req->cseq != st->last_seq + 1)
 			st->out_of_order = true;
@@ -178,7 +184,7 @@ static void setup(void)
 	atomic_store(&fake_index, 0);
 	ck_assert_int_eq(libre_init(), 0);
 	ck_assert_int_eq(signalling_init(), 0);
-	ck_assert_int_eq(worker_pool_start(4), 0);
+	ck_assert_int_eq(worker_pool_start(4, 4), 0);
 }
 
 static void teardown(void)
@@ -224,6 +230,54 @@ START_TEST(events_of_a_session_run_in_order_and_never_in_parallel)
 		ck_assert_int_eq(atomic_load(&fronts[i].released), 1);
 	}
 	ck_assert_uint_eq(session_count(), 0);
+}
+END_TEST
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* 16 handlers blocking 300 ms each, 2 fixed workers: extras start, so all
+ * are done in about 300 ms, not 16 * 300 / 2 = 2.4 s; at a cap of 4 with
+ * sessions waiting the pool says it is saturated. */
+START_TEST(blocked_workers_get_company_up_to_the_cap)
+{
+	unsigned workers, busy;
+	double t0;
+
+	worker_pool_stop();
+	ck_assert_int_eq(worker_pool_start(2, 20), 0);
+	app_mode = APP_BLOCK_THEN_STOP;
+	n_sessions = 16;
+	t0 = now_s();
+	for (int i = 0; i < n_sessions; i++)
+		new_session(i);
+	run_signalling_until(all_released);
+	ck_assert_msg(now_s() - t0 < 1.2, "took %.2f s", now_s() - t0);
+	ck_assert_int_eq(atomic_load(&states_freed), n_sessions);
+	worker_pool_stats(&workers, &busy);
+	ck_assert_uint_le(workers, 20);
+	ck_assert_uint_ge(workers, 2);
+
+	worker_pool_stop();
+	ck_assert_int_eq(worker_pool_start(1, 4), 0);
+	memset(fronts, 0, sizeof(fronts));
+	atomic_store(&states_freed, 0);
+	atomic_store(&fake_index, 0);
+	n_sessions = 8;
+	for (int i = 0; i < n_sessions; i++)
+		new_session(i);
+	nanosleep(&(struct timespec){ 0, 100000000 }, NULL);
+	ck_assert(worker_pool_saturated());
+	worker_pool_stats(&workers, &busy);
+	ck_assert_uint_eq(workers, 4);
+	ck_assert_uint_eq(busy, 4);
+	run_signalling_until(all_released);
+	ck_assert(!worker_pool_saturated());
 }
 END_TEST
 
@@ -302,6 +356,7 @@ Suite *session_suite(void)
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, events_of_a_session_run_in_order_and_never_in_parallel);
 	tcase_add_test(tc, a_session_stopped_while_connected_gets_its_bye_sent);
+	tcase_add_test(tc, blocked_workers_get_company_up_to_the_cap);
 	tcase_add_test(tc, a_session_stopped_before_answering_gets_a_500);
 	tcase_add_test(tc, a_dialog_ended_by_the_caller_ends_the_session_after_its_bye);
 	tcase_add_test(tc, a_final_reply_is_sent_once_and_2xx_needs_accept);
