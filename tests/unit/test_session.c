@@ -118,7 +118,8 @@ static void front_release(void *sig)
 }
 
 static const struct signalling_ops fake_front_ops = {
-	"fake", front_answer, front_reply, front_bye, front_release,
+	.name = "fake", .answer = front_answer, .reply = front_reply,
+	.bye = front_bye, .release = front_release,
 };
 
 static struct sems_session *new_session(int i)

@@ -28,6 +28,13 @@ int  rtp_stream_alloc(struct rtp_stream **rsp, struct sems_session *s,
 		      const char *media_ip);
 uint16_t rtp_stream_local_port(const struct rtp_stream *rs);
 void rtp_stream_set_params(struct rtp_stream *rs, const struct media_params *p);
+/* The same for a new offer in the call (re-INVITE): hold (p->hold) stops
+ * sending until an offer without it, and an address or port that differs
+ * from the last SDP's replaces the one in use (learnt again from the
+ * first packet, as at the start). */
+void rtp_stream_update_params(struct rtp_stream *rs,
+			      const struct media_params *p);
+bool rtp_stream_held(struct rtp_stream *rs);
 /* Hands the stream to a media thread (idempotent). */
 void rtp_stream_start(struct rtp_stream *rs);
 /* Detaches from the media thread and releases the caller's reference;
