@@ -203,7 +203,10 @@ struct call_req {
 	struct sems_session *s;          /* reference */
 	struct sems_sip_request *req;    /* what the reply event shows */
 	char cuser[64];
+	bool refresh;                    /* our session refresh: not posted */
 };
+
+static void refresh_done(struct call_req *cr, unsigned code);
 
 static int req_send_handler(enum sip_transp tp, const struct sa *src,
 			    const struct sa *dst, struct mbuf *mb, void *arg)
@@ -226,6 +229,11 @@ static void req_resp_handler(int err, const struct sip_msg *msg, void *arg)
 	};
 	bool final = err || !msg || msg->scode >= 200;
 
+	if (cr->refresh) {
+		if (final)
+			refresh_done(cr, err || !msg ? 408 : msg->scode);
+		goto out;
+	}
 	if (!err && msg)
 		reply = sip_msg_to_reply(msg);
 	else
@@ -233,6 +241,7 @@ static void req_resp_handler(int err, const struct sip_msg *msg, void *arg)
 	if (reply)
 		session_post_event(cr->s, SEMS_EV_SIP_REPLY, cr->req, reply);
 	free(reply);
+ out:
 	if (final) {
 		session_deref(cr->s);
 		free(cr->req);
@@ -240,11 +249,10 @@ static void req_resp_handler(int err, const struct sip_msg *msg, void *arg)
 	}
 }
 
-static int sip_call_request(void *sig, const char *method, const char *ruri,
-			    const char *hdrs, const char *ctype,
-			    const char *body)
+static int call_request(struct sip_call *call, const char *method,
+			const char *ruri, const char *hdrs, const char *ctype,
+			const char *body, bool refresh)
 {
-	struct sip_call *call = sig;
 	struct sip_dialog *dlg = sipsess_dialog(call->sess);
 	struct mbuf *mb = NULL;
 	struct call_req *cr = NULL;
@@ -288,6 +296,7 @@ static int sip_call_request(void *sig, const char *method, const char *ruri,
 		goto out;
 	}
 	snprintf(cr->cuser, sizeof(cr->cuser), "%s", call->cuser);
+	cr->refresh = refresh;
 	cr->s = session_ref(call->s);
 	err = sip_request(NULL, sip_stack, true, method, -1, ruri, -1,
 			  sip_dialog_route(dlg), mb, sip_dialog_hash(dlg),
@@ -299,7 +308,8 @@ static int sip_call_request(void *sig, const char *method, const char *ruri,
 	pthread_mutex_lock(&call->s->dlg_lock);
 	call->s->dlg.cseq = sip_dialog_lseq(dlg);
 	pthread_mutex_unlock(&call->s->dlg_lock);
-	SEMS_INFO("call %s: %s sent to %s", d.callid, method, ruri);
+	if (!refresh)
+		SEMS_INFO("call %s: %s sent to %s", d.callid, method, ruri);
 	cr = NULL;
  out:
 	if (cr) {
@@ -308,6 +318,72 @@ static int sip_call_request(void *sig, const char *method, const char *ruri,
 	}
 	mem_deref(mb);
 	return err;
+}
+
+static int sip_call_request(void *sig, const char *method, const char *ruri,
+			    const char *hdrs, const char *ctype,
+			    const char *body)
+{
+	return call_request(sig, method, ruri, hdrs, ctype, body, false);
+}
+
+/* ---- session timers (sip_stimer.c decides, this sends) ---- */
+
+static struct mbuf *desc_of(const char *sdp);
+
+static void timer_bye(struct sems_session *s, const char *why)
+{
+	SEMS_INFO("call %s: %s: ending it", s->dlg.callid, why);
+	(void)sems_session_bye(s, "Reason: SIP;cause=408;text=\"Session Timer "
+			       "Expired\"\r\n");
+}
+
+void sip_call_timer_expired(struct sip_call *call)
+{
+	if (call->s && !atomic_load(&call->s->dialog_over))
+		timer_bye(call->s, "session timer expired without a refresh");
+}
+
+/* We are the refresher: UPDATE without a body if the caller allows it,
+ * else a re-INVITE with the same SDP (sipsess: it cannot carry
+ * Session-Expires). */
+void sip_call_refresh(struct sip_call *call)
+{
+	char hdrs[160];
+	int err;
+	if (!call->s || !call->sess || atomic_load(&call->s->dialog_over))
+		return;
+	if (call->stimer.peer_update) {
+		snprintf(hdrs, sizeof(hdrs), "Session-Expires: %u;refresher=uas\r\n"
+			 "Supported: timer\r\n", call->stimer.interval);
+		err = call_request(call, "UPDATE", NULL, hdrs, "", "", true);
+	} else {
+		struct mbuf *desc = desc_of(call->s->sdp_answer);
+		err = desc ? sipsess_modify(call->sess, desc) : ENOMEM;
+		mem_deref(desc);
+		if (!err)
+			sip_stimer_start(call);   /* libre ends the call on 481/408 */
+	}
+	SEMS_DBG("call %s: session refresh (%s): %s", call->s->dlg.callid,
+		 call->stimer.peer_update ? "UPDATE" : "re-INVITE",
+		 err ? strerror(err) : "sent");
+	if (err)
+		timer_bye(call->s, "session refresh could not be sent");
+}
+
+static void refresh_done(struct call_req *cr, unsigned code)
+{
+	struct sip_call *call = cr->s->sig ? sip_call_of(cr->s) : NULL;
+	if (!call || !call->s || atomic_load(&cr->s->dialog_over))
+		return;
+	if (code >= 200 && code < 300) {
+		sip_stimer_start(call);
+	} else if (code == 501 || code == 405) {
+		call->stimer.peer_update = false;   /* try re-INVITE */
+		sip_call_refresh(call);
+	} else {
+		timer_bye(cr->s, "session refresh failed");
+	}
 }
 
 static int sip_call_reply_request(void *sig, unsigned cseq, unsigned code,
@@ -339,11 +415,14 @@ static struct mbuf *desc_of(const char *sdp)
 static int sess_accept(struct sip_call *call, uint16_t code,
 		       const char *reason, struct mbuf *desc)
 {
+	char st[160] = "";
+	if (code >= 200)
+		sip_stimer_hdrs(&call->stimer, st, sizeof(st));
 	int err = sipsess_accept(&call->sess, sess_sock, call->invite, code,
 				 reason, call->cuser, "application/sdp", desc,
 				 NULL, NULL, false, call_offer, call_answer,
 				 call_established, call_info, call_refer,
-				 call_closed, call, ALLOW_HDR);
+				 call_closed, call, "%s%s", ALLOW_HDR, st);
 	call->invite = mem_deref((void *)call->invite);
 	return err;
 }
@@ -357,8 +436,11 @@ static int sip_call_answer(void *sig, const char *sdp)
 	struct mbuf *desc = desc_of(sdp);
 	if (!desc)
 		return ENOMEM;
+	char st[160];
+	sip_stimer_hdrs(&call->stimer, st, sizeof(st));
 	if (call->sess)      /* after our 183 */
-		err = sipsess_answer(call->sess, 200, "OK", desc, ALLOW_HDR);
+		err = sipsess_answer(call->sess, 200, "OK", desc, "%s%s",
+				     ALLOW_HDR, st);
 	else
 		err = sess_accept(call, 200, "OK", desc);
 	mem_deref(desc);
@@ -367,8 +449,10 @@ static int sip_call_answer(void *sig, const char *sdp)
 				 "Server Internal Error");
 	tmr_cancel(&call->answer_tmr);
 	call->invite = mem_deref((void *)call->invite);
-	if (!err)
+	if (!err) {
 		call->answered = true;
+		sip_stimer_start(call);
+	}
 	return err;
 }
 
@@ -441,6 +525,7 @@ static void sip_call_free(struct sip_call *call)
 {
 	tmr_cancel(&call->answer_tmr);
 	tmr_cancel(&call->park_tmr);
+	sip_stimer_stop(&call->stimer);
 	held_drop(call);
 	mem_deref(call->sess);
 	mem_deref((void *)call->invite);
@@ -470,6 +555,7 @@ static void sip_call_drop(void *sig)
 	struct sip_call *call = sig;
 	call->parked = true;
 	tmr_cancel(&call->answer_tmr);
+	sip_stimer_stop(&call->stimer);
 	held_drop(call);
 }
 
@@ -531,6 +617,69 @@ static struct sip_call *parked_find(const struct sip_msg *msg, bool by_rtag)
 	return NULL;
 }
 
+/* The offer of a re-INVITE or UPDATE; "" when it has none. */
+static int body_offer(const struct sip_msg *msg, char **offerp)
+{
+	struct pl body = PL_INIT;
+	*offerp = NULL;
+	if (!msg->mb || !mbuf_get_left(msg->mb))
+		return 0;
+	pl_set_mbuf(&body, msg->mb);
+	return pl_strdup(offerp, &body);
+}
+
+/* 200 to a re-INVITE or UPDATE, with our session timer headers and, when
+ * sdp != NULL, the SDP answer. */
+static void reply_2xx(struct sip_call *call, const struct sip_msg *msg,
+		      const char *sdp)
+{
+	struct sip_contact contact;
+	char st[160];
+
+	sip_stimer_hdrs(&call->stimer, st, sizeof(st));
+	sip_contact_set(&contact, call->cuser, &msg->dst, msg->tp);
+	(void)sip_treplyf(NULL, NULL, sip_stack, msg, false, 200, "OK",
+			  "%H%s%s%sContent-Length: %zu\r\n\r\n%s",
+			  sip_contact_print, &contact, ALLOW_HDR, st,
+			  sdp ? "Content-Type: application/sdp\r\n" : "",
+			  sdp ? strlen(sdp) : (size_t)0, sdp ? sdp : "");
+}
+
+/* A re-INVITE or UPDATE of an answered call, answered here rather than by
+ * sipsess, whose 200 can carry no headers of ours (Session-Expires): the
+ * offer is negotiated again (hold, new address), the session timer
+ * restarts.  An ACK for our 200 finds no reply in sipsess and is ignored
+ * there.  (Our 200 is not retransmitted until the ACK as sipsess's is.) */
+static void call_modify(struct sip_call *call, const struct sip_msg *msg,
+			bool invite)
+{
+	struct sip_dialog *dlg = sipsess_dialog(call->sess);
+	char *offer = NULL;
+	int err;
+
+	if (!sip_dialog_rseq_valid(dlg, msg)) {
+		(void)sip_treply(NULL, sip_stack, msg, 500, "Server Internal Error");
+		return;
+	}
+	err = body_offer(msg, &offer);
+	if (!err)
+		err = session_media_reoffer(call->s, offer);
+	if (err) {
+		(void)sip_treplyf(NULL, NULL, sip_stack, msg, false, 488,
+				  "Not Acceptable Here", "Content-Length: 0\r\n\r\n");
+		mem_deref(offer);
+		return;
+	}
+	if (invite)
+		(void)sip_dialog_update(dlg, msg);
+	sip_stimer_negotiate(&call->stimer, msg);
+	/* a re-INVITE without an offer gets ours; an UPDATE only answers */
+	reply_2xx(call, msg, invite || offer ? call->s->sdp_answer : NULL);
+	mem_deref(offer);
+	sip_stimer_start(call);
+	call_post_request(call, SEMS_EV_SIP_REQUEST, msg);
+}
+
 bool sip_call_pre_request(const struct sip_msg *msg)
 {
 	if (!pl_isset(&msg->to.tag))
@@ -543,19 +692,26 @@ bool sip_call_pre_request(const struct sip_msg *msg)
 				 "Call/Transaction Does Not Exist");
 		return true;
 	}
-	if (pl_strcmp(&msg->met, "BYE"))
+	bool invite = !pl_strcmp(&msg->met, "INVITE");
+	if (pl_strcmp(&msg->met, "BYE") && !invite)
 		return false;
 	struct sems_session *s = sip_call_find(&msg->callid, &msg->to.tag,
 					       false);
 	struct sip_call *call = s ? sip_call_of(s) : NULL;
-	if (call && call->s && !atomic_load(&s->dialog_over)) {
+	bool handled = false;
+	if (invite) {
+		handled = call && call->s && call->sess && call->answered &&
+			  !atomic_load(&s->dialog_over);
+		if (handled)
+			call_modify(call, msg, true);
+	} else if (call && call->s && !atomic_load(&s->dialog_over)) {
 		call->bye_seen = true;
 		/* onSipRequest(BYE) runs before onBye, as in SEMS */
 		call_post_request(call, SEMS_EV_SIP_REQUEST, msg);
 	}
 	if (s)
 		session_deref(s);
-	return false;
+	return handled;
 }
 
 bool sip_call_in_dialog(const struct sip_msg *msg)
@@ -565,7 +721,9 @@ bool sip_call_in_dialog(const struct sip_msg *msg)
 	struct sip_call *call = s ? sip_call_of(s) : NULL;
 	bool mine = call && call->s && call->sess && !atomic_load(&s->dialog_over);
 	if (mine) {
-		if (!sip_dialog_rseq_valid(sipsess_dialog(call->sess), msg))
+		if (!pl_strcmp(&msg->met, "UPDATE") && call->answered)
+			call_modify(call, msg, false);   /* session refresh */
+		else if (!sip_dialog_rseq_valid(sipsess_dialog(call->sess), msg))
 			(void)sip_treply(NULL, sip_stack, msg, 500,
 					 "Server Internal Error");
 		else
@@ -584,6 +742,7 @@ void sip_call_forget_parked(void)
 		/* never freed: freeing an established sipsess sends BYE */
 		call->sess = NULL;
 		tmr_cancel(&call->park_tmr);
+		sip_stimer_stop(&call->stimer);
 	}
 }
 
@@ -657,6 +816,17 @@ void sip_call_incoming(const struct sip_msg *msg, void *arg)
 		sip_call_reject(msg, 404, "Not Found (unknown application)");
 		goto out;
 	}
+	unsigned min_se = sip_stimer_too_small(msg);
+	if (min_se) {
+		char hdr[48];
+		snprintf(hdr, sizeof(hdr), "Min-SE: %u\r\n", min_se);
+		(void)sip_treplyf(NULL, NULL, sip_stack, msg, false, 422,
+				  "Session Interval Too Small",
+				  "%sContent-Length: 0\r\n\r\n", hdr);
+		SEMS_INFO("call %s: Session-Expires below %u s: 422",
+			  req->callid, min_se);
+		goto out;
+	}
 	struct sip_call *call = calloc(1, sizeof(*call));
 	if (!call) {
 		sip_call_reject(msg, 500, "Server Internal Error");
@@ -676,6 +846,8 @@ void sip_call_incoming(const struct sip_msg *msg, void *arg)
 		snprintf(call->cuser, sizeof(call->cuser), "sems");
 	tmr_init(&call->answer_tmr);
 	tmr_init(&call->park_tmr);
+	tmr_init(&call->stimer.tmr);
+	sip_stimer_negotiate(&call->stimer, msg);
 	tmr_start(&call->answer_tmr, SIP_ANSWER_TIMEOUT_MS, sip_call_answer_timeout,
 		  call);
 	/* our To tag is the session id, in every reply libre builds */

@@ -13,6 +13,15 @@ struct sems_session;
 
 struct sip_strans;
 
+/* RFC 4028 session timer of one call (sip_stimer.c). */
+struct sip_stimer {
+	unsigned interval;      /* s; 0: no session timer            */
+	bool we_refresh;        /* refresher=uas                      */
+	bool peer_supports;     /* the caller has Supported: timer    */
+	bool peer_update;       /* ... and Allow: UPDATE              */
+	struct tmr tmr;
+};
+
 struct sip_call {
 	struct sems_session *s;         /* reference, dropped on release;
 					 * NULL once parked (dropSession) */
@@ -31,7 +40,25 @@ struct sip_call {
 	struct le park_le;
 	struct tmr park_tmr;
 	char *park_callid, *park_rtag;
+	struct sip_stimer stimer;
 };
+
+/* sip_stimer.c.  0, or the Min-SE to answer 422 with when the INVITE's
+ * Session-Expires is below minimum_session_expires (and the caller
+ * supports timers; if not, the interval is raised instead). */
+unsigned sip_stimer_too_small(const struct sip_msg *invite);
+/* Interval and refresher from an INVITE, re-INVITE or UPDATE. */
+void sip_stimer_negotiate(struct sip_stimer *t, const struct sip_msg *msg);
+/* Headers of our 2xx: Session-Expires (and Require: timer) when a timer
+ * runs; always "Supported: timer".  Never fails (truncates). */
+void sip_stimer_hdrs(const struct sip_stimer *t, char *buf, size_t len);
+/* (Re)arms the timer after an answer or a refresh: half the interval when
+ * we refresh, the whole interval when the caller does. */
+void sip_stimer_start(struct sip_call *call);
+void sip_stimer_stop(struct sip_stimer *t);
+/* sip_call.c: what the timer does when it fires. */
+void sip_call_refresh(struct sip_call *call);
+void sip_call_timer_expired(struct sip_call *call);
 
 void sip_call_setup(struct sip *sip, struct sipsess_sock *sock);
 /* sipsess connect handler: a new INVITE. */
