@@ -13,6 +13,9 @@
 #   drop      dropSession() on the ACK
 #   remote    on the ACK: dialog.remote_uri = config["target"], then
 #             sendRequest("OPTIONS")
+# config["trigger"] "timer": what the modes do on the ACK (or, requests, in
+# onSessionStart) runs 0.5 s after onSessionStart instead (in SER mode the
+# ACK never reaches the server).
 # Every handler call is one line {"ev": name, ...}.
 import json
 import time
@@ -55,32 +58,42 @@ class IvrDialog(IvrDialogBase):
         elif tid == 2:
             self.bye()
             self.stopSession()
+        elif tid == 3:
+            self.act()
+            if config.get("mode") == "requests":
+                self.sendRequest("INFO", "X-Probe: info\r\n", "probe body",
+                                 "text/plain")
 
     def onSessionStart(self):
         d = self.dialog
         emit(self, "start", sip_ip=d.sip_ip, sip_port=d.sip_port,
              contact_uri=d.contact_uri, next_hop=d.next_hop,
              remote_uri=d.remote_uri)
-        if config.get("mode") == "requests":
+        if config.get("trigger") == "timer":
+            self.setTimer(3, 0.5)
+        elif config.get("mode") == "requests":
             self.sendRequest("INFO", "X-Probe: info\r\n", "probe body",
                              "text/plain")
 
+    def act(self):
+        mode = config.get("mode")
+        if mode == "refer":
+            self.refer(config["target"], expires=60,
+                       referred_by="<sip:ivr@127.0.0.1>")
+        elif mode == "redirect":
+            self.redirect(config["target"])
+        elif mode == "drop":
+            self.dropSession()
+            emit(self, "dropped")
+        elif mode == "remote":
+            self.dialog.remote_uri = config["target"]
+            emit(self, "remote_set", remote_uri=self.dialog.remote_uri)
+            self.sendRequest("OPTIONS", "")
+
     def onSipRequest(self, req):
         emit(self, "request", **req_info(req))
-        mode = config.get("mode")
-        if req.method == "ACK":
-            if mode == "refer":
-                self.refer(config["target"], expires=60,
-                           referred_by="<sip:ivr@127.0.0.1>")
-            elif mode == "redirect":
-                self.redirect(config["target"])
-            elif mode == "drop":
-                self.dropSession()
-                emit(self, "dropped")
-            elif mode == "remote":
-                self.dialog.remote_uri = config["target"]
-                emit(self, "remote_set", remote_uri=self.dialog.remote_uri)
-                self.sendRequest("OPTIONS", "")
+        if req.method == "ACK" and config.get("trigger") != "timer":
+            self.act()
         elif req.method == "MESSAGE":
             self.sendReply(202, "Accepted", "X-Reply: probe\r\n")
             try:
