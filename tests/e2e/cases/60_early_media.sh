@@ -5,15 +5,18 @@
 # the prompt from about the 183 on, at least 1 s before the 200, and then
 # the 200 with SDP; the dialog status is Early after preAnswer and
 # Connected after answer().  A second call to the default script (onInvite
-# returns True) is still answered at once.
+# returns True) is still answered at once.  A third call is cancelled
+# after the 183 (early media playing): 200 to the CANCEL, 487 to the
+# INVITE, and the script's onCancel runs.
 . "$(dirname "$0")/../lib.sh"
 e2e_init
 ev=$CASE_DIR/events.jsonl
 prompt=$E2E_PREFIX/lib/sems/audio/welcome.wav
 e2e_add_script_as indialog_probe early "out=$ev" mode=early "prompt=$prompt" answer_after=1.5
+e2e_add_script_as indialog_probe early5 "out=$CASE_DIR/cancel.jsonl" mode=early "prompt=$prompt" answer_after=5
 e2e_add_script announce
 e2e_write_config
-e2e_start_server early announce
+e2e_start_server early early5 announce
 
 e2e_sink_start sink "$E2E_SINK_PORT" 1
 e2e_sipp call uac_early_media.xml early
@@ -35,5 +38,9 @@ printf 'SEQUENTIAL\n%s;\n' "$((E2E_SINK_PORT + 2))" > "$CASE_DIR/plain.csv"
 e2e_sipp plain uac_announce.xml announce
 e2e_sink_stop sink2
 e2e_expect_rc plain 0 "call answered at once (onInvite default)"
+
+e2e_sipp cancel uac_cancel_early.xml early5
+e2e_expect_rc cancel 0 "CANCEL after the 183 (want 200 and 487)"
+e2e_check_events "$CASE_DIR/cancel.jsonl" "[e['ev'] for e in E if e['ev'] in ('pre_answered', 'cancel', 'answered')] == ['pre_answered', 'cancel'] or 'events %s' % [e['ev'] for e in E]"
 e2e_stop_server
 e2e_pass
