@@ -66,7 +66,12 @@ struct sems_event {
 /* Identity and state */
 const char *sems_session_id(const struct sems_session *s); /* = local tag */
 const char *sems_session_app_name(const struct sems_session *s);
+/* The latest INVITE of the dialog: the initial one, replaced by each
+ * re-INVITE once its event was delivered (worker thread only). */
 const struct sems_sip_request *sems_session_invite(const struct sems_session *s);
+/* The initial INVITE, whatever re-INVITEs came since. */
+const struct sems_sip_request *sems_session_initial_invite(
+	const struct sems_session *s);
 /* Fills *dlg with a consistent copy; its strings live as long as s. */
 void sems_session_dialog(const struct sems_session *s, struct sems_dialog *dlg);
 
@@ -79,6 +84,46 @@ int  sems_session_reply(struct sems_session *s, unsigned code,
 int  sems_session_bye(struct sems_session *s, const char *hdrs);
 void sems_session_stop(struct sems_session *s);
 bool sems_session_stopped(const struct sems_session *s);
+
+/* Early media and answer control (before the answer, incoming calls).
+ * ring(): 180 Ringing.  pre_answer(): 183 Session Progress with our SDP
+ * answer; media starts once the running handler returns (the playlist is
+ * heard before the answer).  EALREADY once a final reply was sent.
+ * Answering is sems_session_accept(), after either or without them. */
+int  sems_session_ring(struct sems_session *s);
+int  sems_session_pre_answer(struct sems_session *s);
+
+/* A request inside the dialog (INFO, NOTIFY, OPTIONS, REFER ...; not
+ * INVITE, ACK, CANCEL, BYE): `hdrs` extra CRLF header lines; `ctype` and
+ * `body` may be NULL/"" for none.  Goes to the dialog's remote target (or
+ * the URI of sems_session_set_remote_uri).  Every reply comes back as
+ * SEMS_EV_SIP_REPLY with a copy of the request; no reply within the
+ * transaction timeout is a 408 reply.  ENOTCONN before the dialog exists,
+ * EINVAL for a method it cannot send. */
+int  sems_session_send_request(struct sems_session *s, const char *method,
+			       const char *hdrs, const char *ctype,
+			       const char *body);
+/* Replies to the last in-dialog request delivered as SEMS_EV_SIP_REQUEST
+ * that the core did not answer itself (INFO, NOTIFY, OPTIONS, MESSAGE,
+ * UPDATE ...; not INVITE, ACK, BYE, CANCEL).  Call it from that event's
+ * handler: when the handler returns unanswered the core replies 200.
+ * ENOENT: no such request; EALREADY: it was answered. */
+int  sems_session_reply_request(struct sems_session *s, unsigned code,
+				const char *reason, const char *hdrs);
+/* REFER (RFC 3515): Refer-To: <refer_to>, Expires when expires >= 0,
+ * Referred-By when not "", extra `hdrs`.  Replies: SEMS_EV_SIP_REPLY;
+ * the NOTIFYs: SEMS_EV_SIP_REQUEST (answered 200 unless the app does). */
+int  sems_session_refer(struct sems_session *s, const char *refer_to,
+			int expires, const char *referred_by, const char *hdrs);
+/* SEMS's transfer: a REFER with Request-URI `uri`, no Refer-To, and
+ * P-App-Param: Transfer-RR="<route set>".  ENOTCONN unless connected. */
+int  sems_session_redirect(struct sems_session *s, const char *uri);
+/* Where in-dialog requests sent from now on go (Request-URI). */
+int  sems_session_set_remote_uri(struct sems_session *s, const char *uri);
+/* Forget the dialog: nothing more is sent for it (no BYE, no reply), and
+ * the session stops.  See the fronts for what happens to requests the
+ * peer still sends in it. */
+void sems_session_drop(struct sems_session *s);
 
 /* Media: the playlist.  Items play in order.  `play` may be NULL (record
  * only: the item ends when the record item is complete, e.g. its record

@@ -75,6 +75,9 @@ struct sems_dialog {
 	const char *route, *outbound_proxy;
 	unsigned cseq;
 	enum sems_dialog_status status;
+	/* Old generation's fields: our SIP address and port (where the
+	 * INVITE arrived), our Contact URI, the next hop ("" if none). */
+	const char *sip_ip, *sip_port, *contact_uri, *next_hop;
 };
 
 /* Header helpers over a CRLF header block (`hdrs` above).  Names compare

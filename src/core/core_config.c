@@ -53,6 +53,8 @@ static const struct core_key core_keys[] = {
 	UINT(media_threads, "media_processor_threads", 1, 256),
 	UINT(dead_rtp_time, "dead_rtp_time", 0, 86400),
 	UINT(max_shutdown_time, "max_shutdown_time", 0, 3600),
+	UINT(session_expires, "session_expires", 0, 86400),
+	UINT(min_session_expires, "minimum_session_expires", 1, 86400),
 	STR(codec_order, "codec_order"),
 	STR(signature, "signature"),
 	STR(outbound_proxy, "outbound_proxy"),
@@ -82,6 +84,7 @@ void core_config_defaults(struct core_config *cfg)
 	cfg->dead_rtp_time = 300;
 	cfg->max_shutdown_time = 10;
 	cfg->dialout_timeout = 60;
+	cfg->min_session_expires = 90;
 	strcpy(cfg->signature, "SEMS-C");
 }
 

@@ -17,6 +17,9 @@
  *   media_processor_threads=    default: number of cores
  *   dead_rtp_time=300           seconds without RTP before RTP timeout; 0 off
  *   max_shutdown_time=10        seconds calls may go on after SIGTERM (then BYE)
+ *   session_expires=0           RFC 4028 session timer we ask for (s); 0:
+ *                               only when the caller asks
+ *   minimum_session_expires=90  smaller Session-Expires: 422 with Min-SE
  *   codec_order=                our codec preference, e.g. opus,G722,PCMA,PCMU
  *                               (',' ';' or ' '); empty: the caller's order
  *   signature=SEMS-C            Server/User-Agent header
@@ -51,6 +54,7 @@ struct core_config {
 	unsigned media_threads;
 	unsigned dead_rtp_time;
 	unsigned max_shutdown_time;
+	unsigned session_expires, min_session_expires;
 	char codec_order[256];
 	char signature[128];
 	char outbound_proxy[256];

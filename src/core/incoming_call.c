@@ -88,3 +88,28 @@ int incoming_call_start(const char *app_name,
 	*sp = s;
 	return 0;
 }
+
+int session_media_reoffer(struct sems_session *s, const char *offer)
+{
+	struct media_params params;
+	char *answer = NULL;
+
+	if (!s->rtp || !offer || !offer[0])
+		return 0;
+	int e = sdp_negotiate(offer, core_cfg.media_ip,
+			      rtp_stream_local_port(s->rtp), core_cfg.codec_order,
+			      &answer, &params);
+	if (e) {
+		SEMS_INFO("call %s: re-INVITE offer refused: %s", s->dlg.callid,
+			  strerror(e));
+		return e;
+	}
+	bool was_held = rtp_stream_held(s->rtp);
+	rtp_stream_update_params(s->rtp, &params);
+	if (was_held != params.hold)
+		SEMS_INFO("call %s: %s", s->dlg.callid,
+			  params.hold ? "put on hold by the peer" : "taken off hold");
+	free(s->sdp_answer);
+	s->sdp_answer = answer;
+	return 0;
+}

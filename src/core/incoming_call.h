@@ -32,4 +32,12 @@ int incoming_call_start(const char *app_name,
 			const struct signalling_ops *ops, void *sig,
 			struct sems_session **sp, struct call_error *err);
 
+/* A new offer inside the call (re-INVITE, with SDP): negotiated again
+ * against the same RTP socket; s->sdp_answer becomes the new answer
+ * (recvonly/inactive when the offer holds us), the stream follows (hold,
+ * new address).  An empty offer keeps everything and answers the last
+ * SDP.  0, or ENOTSUP / EPROTO as sdp_negotiate (answer 488 then; the
+ * call stays as it was). */
+int session_media_reoffer(struct sems_session *s, const char *offer);
+
 #endif

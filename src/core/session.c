@@ -152,7 +152,8 @@ static void dialog_state_free(struct dialog_state *d)
 	char **fields[] = { &d->user, &d->domain, &d->local_uri, &d->remote_uri,
 			    &d->callid, &d->remote_tag, &d->local_tag,
 			    &d->remote_party, &d->local_party, &d->route,
-			    &d->outbound_proxy };
+			    &d->outbound_proxy, &d->sip_ip, &d->sip_port,
+			    &d->contact_uri, &d->next_hop };
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		free(*fields[i]);
 		*fields[i] = NULL;
@@ -178,9 +179,18 @@ static int dialog_state_init(struct dialog_state *d,
 	d->outbound_proxy = strdup("");
 	d->cseq = inv->cseq;
 	d->status = SEMS_DLG_TRYING;
+	d->sip_ip = strdup(inv->dstip);
+	d->sip_port = strdup(inv->port);
+	bool v6 = strchr(inv->dstip, ':') != NULL;
+	if (asprintf(&d->contact_uri, "sip:%s%s%s%s%s:%s", inv->user,
+		     inv->user[0] ? "@" : "", v6 ? "[" : "", inv->dstip,
+		     v6 ? "]" : "", inv->port) < 0)
+		d->contact_uri = NULL;
+	d->next_hop = strdup(inv->next_hop);
 	if (!d->user || !d->domain || !d->local_uri || !d->remote_uri ||
 	    !d->callid || !d->remote_tag || !d->local_tag || !d->remote_party ||
-	    !d->local_party || !d->route || !d->outbound_proxy)
+	    !d->local_party || !d->route || !d->outbound_proxy ||
+	    !d->sip_ip || !d->sip_port || !d->contact_uri || !d->next_hop)
 		return ENOMEM;
 	return 0;
 }
@@ -242,7 +252,11 @@ void session_deref(struct sems_session *s)
 	session_events_free(s);
 	session_timers_free(s);
 	dialog_state_free(&s->dlg);
+	for (size_t i = 0; i < s->nkept; i++)
+		free(s->kept[i]);
+	free(s->kept);
 	free(s->invite);
+	free(s->reinvite);
 	free(s->sdp_answer);
 	free(s->session_params);
 	pthread_mutex_destroy(&s->dlg_lock);
@@ -263,6 +277,12 @@ const char *sems_session_app_name(const struct sems_session *s)
 
 const struct sems_sip_request *sems_session_invite(const struct sems_session *s)
 {
+	return s->reinvite ? s->reinvite : s->invite;
+}
+
+const struct sems_sip_request *sems_session_initial_invite(
+	const struct sems_session *s)
+{
 	return s->invite;
 }
 
@@ -275,8 +295,18 @@ void sems_session_dialog(const struct sems_session *s, struct sems_dialog *out)
 		d->user, d->domain, d->local_uri, d->remote_uri, d->callid,
 		d->remote_tag, d->local_tag, d->remote_party, d->local_party,
 		d->route, d->outbound_proxy, d->cseq, d->status,
+		d->sip_ip, d->sip_port, d->contact_uri, d->next_hop,
 	};
 	pthread_mutex_unlock(&m->dlg_lock);
+}
+
+void session_keep_string(struct sems_session *s, char *str)
+{
+	char **k = realloc(s->kept, (s->nkept + 1) * sizeof(*k));
+	if (!k)
+		return;   /* leaks str rather than freeing what a snapshot shows */
+	s->kept = k;
+	s->kept[s->nkept++] = str;
 }
 
 void session_set_status(struct sems_session *s, enum sems_dialog_status st)

@@ -32,6 +32,7 @@ struct session_event {
 	struct sems_sip_reply *reply;
 	int key, timer_id;
 	unsigned duration_ms, timer_gen;
+	bool reply_pending;        /* the front holds the request unanswered */
 	char *message;
 	struct session_event *next;
 };
@@ -92,6 +93,21 @@ int session_post_event(struct sems_session *s, enum sems_event_type type,
 	ev->req = req ? sip_request_dup(req) : NULL;
 	ev->reply = reply ? sip_reply_dup(reply) : NULL;
 	if ((req && !ev->req) || (reply && !ev->reply)) {
+		event_free(ev);
+		return ENOMEM;
+	}
+	return session_enqueue(s, ev);
+}
+
+int session_post_request(struct sems_session *s,
+			 const struct sems_sip_request *req, bool reply_pending)
+{
+	struct session_event *ev = calloc(1, sizeof(*ev));
+	if (!ev)
+		return ENOMEM;
+	ev->type = SEMS_EV_SIP_REQUEST;
+	ev->reply_pending = reply_pending;
+	if (!(ev->req = sip_request_dup(req))) {
 		event_free(ev);
 		return ENOMEM;
 	}
@@ -161,7 +177,7 @@ static void session_release_signalling(void *arg)
 /* Ends the dialog if the application left it up, so no caller hangs. */
 static void session_close_dialog(struct sems_session *s)
 {
-	if (atomic_load(&s->dialog_over))
+	if (atomic_load(&s->dialog_over) || atomic_load(&s->dropped))
 		return;
 	if (atomic_load(&s->accepted))
 		sems_session_bye(s, "");
@@ -240,11 +256,41 @@ static void session_info_dtmf(struct sems_session *s,
 	free(hdr);
 }
 
+/* A re-INVITE becomes the session's INVITE (sems_session_invite). */
+static void session_take_reinvite(struct sems_session *s,
+				  struct session_event *ev)
+{
+	if (ev->type != SEMS_EV_SIP_REQUEST || !ev->req ||
+	    strcmp(ev->req->method, "INVITE"))
+		return;
+	free(s->reinvite);
+	s->reinvite = ev->req;
+	ev->req = sip_request_dup(s->reinvite);   /* the event keeps a copy */
+	if (!ev->req) {
+		ev->req = s->reinvite;
+		s->reinvite = NULL;
+	}
+}
+
+/* The core answers a held request the application left unanswered. */
+static void session_default_reply(struct sems_session *s)
+{
+	if (!s->held_req.open)
+		return;
+	(void)session_reply_held(s, 0, "", "");   /* the front's default */
+	s->held_req.open = false;
+}
+
 static void session_dispatch(struct sems_session *s, struct session_event *ev)
 {
 	if (!s->app_created && !session_app_create(s)) {
 		atomic_store(&s->stop_requested, true);
 		return;
+	}
+	session_take_reinvite(s, ev);
+	if (ev->reply_pending && ev->req) {
+		s->held_req.open = true;
+		s->held_req.cseq = ev->req->cseq ? ev->req->cseq : 1;
 	}
 	if (event_wanted(s, ev)) {
 		struct sems_event pub = {
@@ -258,9 +304,12 @@ static void session_dispatch(struct sems_session *s, struct session_event *ev)
 		session_info_dtmf(s, ev->req);
 		b2b_relay_request(s, ev->req);   /* setRelayonly() */
 	}
-	/* media starts once the handler that accepted the call returned */
-	if (atomic_load(&s->accepted) && !s->media_started && s->rtp &&
-	    !atomic_load(&s->dialog_over)) {
+	if (ev->reply_pending)
+		session_default_reply(s);
+	/* media starts once the handler that accepted the call (or asked for
+	 * early media) returned */
+	if ((atomic_load(&s->accepted) || atomic_load(&s->early_media)) &&
+	    !s->media_started && s->rtp && !atomic_load(&s->dialog_over)) {
 		rtp_stream_start(s->rtp);
 		s->media_started = true;
 	}

@@ -32,6 +32,20 @@ struct signalling_ops {
 	/* The session is over: the front frees its per-call state and drops
 	 * the session reference it got from incoming_call_start(). */
 	void (*release)(void *sig);
+	/* In-dialog control (indialog branch; NULL: the front cannot). */
+	/* A provisional reply to the INVITE, with our SDP when sdp != NULL. */
+	int  (*early)(void *sig, unsigned code, const char *reason,
+		      const char *sdp);
+	/* A request in the dialog to ruri (NULL: the remote target); its
+	 * replies are posted as SEMS_EV_SIP_REPLY.  ctype/body may be "". */
+	int  (*request)(void *sig, const char *method, const char *ruri,
+			const char *hdrs, const char *ctype, const char *body);
+	/* Replies to the held in-dialog request with CSeq cseq (see
+	 * session_post_request); nothing if it is not held any more. */
+	int  (*reply_request)(void *sig, unsigned cseq, unsigned code,
+			      const char *reason, const char *hdrs);
+	/* Forget the dialog without sending anything. */
+	void (*drop)(void *sig);
 };
 
 /* Owned dialog strings; the public struct sems_dialog points into these. */
@@ -41,6 +55,8 @@ struct dialog_state {
 	char *route, *outbound_proxy;
 	unsigned cseq;
 	enum sems_dialog_status status;
+	char *sip_ip, *sip_port, *contact_uri, *next_hop;
+	bool remote_uri_set;      /* remote_uri changed by the application */
 };
 
 struct sems_session {
@@ -48,7 +64,8 @@ struct sems_session {
 	char local_tag[24];
 	const struct app *app;
 	void *app_state;
-	struct sems_sip_request *invite;        /* owned */
+	struct sems_sip_request *invite;        /* owned: the initial INVITE */
+	struct sems_sip_request *reinvite;      /* owned, worker: the latest re-INVITE */
 
 	pthread_mutex_t dlg_lock;
 	struct dialog_state dlg;
@@ -72,6 +89,17 @@ struct sems_session {
 	atomic_bool dialog_over;    /* BYE sent/received, CANCEL, error   */
 	atomic_bool stop_requested;
 	atomic_bool dtmf_detection;     /* SEMS_EV_DTMF delivered             */
+	atomic_bool early_media;    /* 183 + SDP requested: media may start */
+	atomic_bool dropped;        /* sems_session_drop(): send nothing    */
+
+	/* worker only: the in-dialog request the front holds unanswered */
+	struct {
+		bool open;
+		unsigned cseq;
+	} held_req;
+
+	char **kept;                /* replaced dialog strings, under dlg_lock */
+	size_t nkept;
 
 	struct session_timers *timers;  /* timer/session_timer.c          */
 
@@ -106,6 +134,17 @@ int  session_post_event(struct sems_session *s, enum sems_event_type type,
 			const struct sems_sip_request *req,
 			const struct sems_sip_reply *reply);
 
+/* An in-dialog request the front holds unanswered (reply_pending): the
+ * application may answer it (sems_session_reply_request) while the event
+ * runs; if it does not, the core replies 200 once the handler returned. */
+int  session_post_request(struct sems_session *s,
+			  const struct sems_sip_request *req, bool reply_pending);
+
+/* Replies to the held request; code 0: the front's default (200 OK, or
+ * 501 for a REFER).  Worker. */
+int  session_reply_held(struct sems_session *s, unsigned code,
+			const char *reason, const char *hdrs);
+
 int  session_post_dtmf(struct sems_session *s, int key, unsigned duration_ms);
 int  session_post_timer(struct sems_session *s, int id, unsigned gen);
 int  session_post_message(struct sems_session *s, const char *msg);
@@ -115,6 +154,9 @@ void session_post_check(struct sems_session *s);
 /* Dialog updates from the fronts (signalling thread). */
 void session_set_status(struct sems_session *s, enum sems_dialog_status st);
 void session_mark_dialog_over(struct sems_session *s);
+/* Keeps a replaced dialog string until the session is freed (snapshots
+ * may still point at it).  Under dlg_lock. */
+void session_keep_string(struct sems_session *s, char *str);
 
 /* The table of live sessions, for requests inside a dialog.  Returns a
  * new reference, or NULL.  local_tag is our tag (To tag of requests from

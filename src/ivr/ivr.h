@@ -79,6 +79,9 @@ struct sems_session *ivr_dialog_bound(IvrDialogObject *self,
 extern PyMethodDef ivr_dialog_media_methods[];
 extern PyMethodDef ivr_dialog_digits_methods[];
 extern PyMethodDef ivr_dialog_b2b_methods[];    /* ivr_dialog_b2b.c */
+extern PyMethodDef ivr_dialog_sip_methods[];
+/* ivr_dialog_sip.c: the sipfrag status of a NOTIFY about a REFER, or 0. */
+int ivr_refer_status(const struct sems_sip_request *req);
 
 /* ivr_digits.c: hooks called by ivr_call.c for the events they follow. */
 void ivr_digits_key(PyObject *dialog, struct sems_session *s, int key);
@@ -120,7 +123,9 @@ extern PyTypeObject *ivr_mixin_type;
 struct sems_audio *ivr_mixin_get(PyObject *obj);
 
 /* ivr_sip_*.c: snapshots, new references, or NULL with an exception. */
-PyObject *ivr_sip_dialog_new(const struct sems_dialog *dlg);
+/* owner: the IvrDialogBase it was read from (referenced; NULL: none),
+ * through which a script's `remote_uri = ...` reaches the call. */
+PyObject *ivr_sip_dialog_new(const struct sems_dialog *dlg, PyObject *owner);
 PyObject *ivr_sip_request_new(const struct sems_sip_request *req);
 PyObject *ivr_sip_reply_new(const struct sems_sip_reply *reply);
 

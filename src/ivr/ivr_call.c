@@ -217,6 +217,22 @@ static void on_invite(PyObject *dialog, struct sems_session *s,
 	Py_DECREF(hdrs);
 }
 
+static void on_sip_request(PyObject *dialog, struct sems_session *s,
+			   const struct sems_event *ev)
+{
+	IvrDialogObject *dlg = (IvrDialogObject *)dialog;
+	int code;
+
+	/* a re-INVITE is the session's INVITE now: invite_req follows */
+	if (ev->req && !strcmp(ev->req->method, "INVITE"))
+		Py_CLEAR(dlg->invite_req);
+	if (with_arg(dialog, s, "onSipRequest", request_arg(ev->req)) == H_FAILED)
+		return;
+	code = ivr_refer_status(ev->req);
+	if (code)
+		with_arg(dialog, s, "onReferStatus", PyLong_FromLong(code));
+}
+
 static void on_sip_reply(PyObject *dialog, struct sems_session *s,
 			 const struct sems_event *ev)
 {
@@ -314,8 +330,10 @@ static void dispatch(PyObject *dialog, struct sems_session *s,
 		on_invite(dialog, s, ev);
 		break;
 	case SEMS_EV_ACK:
-	case SEMS_EV_SIP_REQUEST:
 		with_arg(dialog, s, "onSipRequest", request_arg(ev->req));
+		break;
+	case SEMS_EV_SIP_REQUEST:
+		on_sip_request(dialog, s, ev);
 		break;
 	case SEMS_EV_SIP_REPLY:
 		on_sip_reply(dialog, s, ev);

@@ -220,7 +220,7 @@ static PyObject *dialog_get_app_param(IvrDialogObject *self, PyObject *args)
 	if (!PyArg_ParseTuple(args, "s:getAppParam", &name) ||
 	    !(s = ivr_dialog_bound(self, "getAppParam")))
 		return NULL;
-	inv = sems_session_invite(s);
+	inv = sems_session_initial_invite(s);
 	hdr = sems_header_get(inv ? inv->hdrs : "", "P-App-Param");
 	value = hdr ? sems_param_get(hdr, name) : NULL;
 	free(hdr);
@@ -287,7 +287,7 @@ static PyObject *dialog_get_dialog(IvrDialogObject *self, void *Py_UNUSED(c))
 	if (!s)
 		return NULL;
 	sems_session_dialog(s, &dlg);
-	return ivr_sip_dialog_new(&dlg);
+	return ivr_sip_dialog_new(&dlg, (PyObject *)self);
 }
 
 static PyObject *dialog_get_invite_req(IvrDialogObject *self,
@@ -316,18 +316,20 @@ static PyGetSetDef dialog_getset[] = {
 	{"dialog", (getter)dialog_get_dialog, NULL,
 	 "The call's dialog (IvrSipDialog, a snapshot taken now).", NULL},
 	{"invite_req", (getter)dialog_get_invite_req, NULL,
-	 "The initial INVITE (IvrSipRequest; its hdrs may be edited).", NULL},
+	 "The INVITE (IvrSipRequest; its hdrs may be edited); a re-INVITE\n"
+	 "replaces it.", NULL},
 	{NULL, NULL, NULL, NULL, NULL},
 };
 
 /* One table for the type, from the tables of the files that define them. */
-static PyMethodDef dialog_methods[64];
+static PyMethodDef dialog_methods[128];
 
 static int dialog_methods_merge(void)
 {
 	PyMethodDef *tables[] = { dialog_core_methods, ivr_dialog_media_methods,
 				  ivr_dialog_digits_methods,
-				  ivr_dialog_b2b_methods };
+				  ivr_dialog_b2b_methods,
+				  ivr_dialog_sip_methods };
 	size_t n = 0;
 
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {

@@ -405,6 +405,45 @@ START_TEST(answer_parse_without_a_codec_of_ours_is_not_supported)
 }
 END_TEST
 
+static const char *direction_of(const char *offer_tail, bool *hold)
+{
+	char offer[512];
+	snprintf(offer, sizeof(offer), "%s", offer_tail);
+	ck_assert_int_eq(sdp_negotiate(offer, "192.0.2.1", 20000, NULL, &answer,
+				       &params), 0);
+	*hold = params.hold;
+	if (strstr(answer, "a=recvonly"))
+		return "recvonly";
+	if (strstr(answer, "a=inactive"))
+		return "inactive";
+	if (strstr(answer, "a=sendonly"))
+		return "sendonly";
+	return "sendrecv";
+}
+
+START_TEST(hold_offers_are_answered_recvonly_or_inactive)
+{
+	bool hold;
+	ck_assert_str_eq(direction_of(OFFER_HEAD "m=audio 40000 RTP/AVP 0\r\n"
+				      "a=sendonly\r\n", &hold), "recvonly");
+	ck_assert(hold);
+	teardown();
+	ck_assert_str_eq(direction_of(OFFER_HEAD "m=audio 40000 RTP/AVP 0\r\n"
+				      "a=inactive\r\n", &hold), "inactive");
+	ck_assert(hold);
+	teardown();
+	ck_assert_str_eq(direction_of("v=0\r\no=a 1 1 IN IP4 10.0.0.1\r\ns=-\r\n"
+				      "c=IN IP4 0.0.0.0\r\nt=0 0\r\n"
+				      "m=audio 40000 RTP/AVP 0\r\n", &hold),
+			 "recvonly");
+	ck_assert(hold);
+	teardown();
+	ck_assert_str_eq(direction_of(OFFER_HEAD "m=audio 40000 RTP/AVP 0\r\n"
+				      "a=sendrecv\r\n", &hold), "sendrecv");
+	ck_assert(!hold);
+}
+END_TEST
+
 Suite *sdp_suite(void)
 {
 	Suite *s = suite_create("sdp");
@@ -426,6 +465,7 @@ Suite *sdp_suite(void)
 	tcase_add_test(tc, codecs_not_in_codec_order_still_follow_in_offer_order);
 	tcase_add_test(tc, offer_order_decides_without_codec_order);
 	tcase_add_test(tc, opus_uses_the_offered_pt_and_telephone_event_at_48000);
+	tcase_add_test(tc, hold_offers_are_answered_recvonly_or_inactive);
 	tcase_add_test(tc, pcmu_takes_telephone_event_at_8000_when_both_are_offered);
 	tcase_add_test(tc, opus_takes_telephone_event_at_8000_when_only_that_is_offered);
 	tcase_add_test(tc, a_broken_rtpmap_on_the_video_line_does_not_stop_audio);

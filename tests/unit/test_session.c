@@ -2,7 +2,9 @@
  * (session.c, session_events.c, session_control.c, worker_pool.c), with a
  * fake application and a fake signalling front. */
 #include <check.h>
+#include <errno.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,15 +30,21 @@ struct fake_state {
 };
 
 enum app_mode { APP_COUNT, APP_ACCEPT_THEN_STOP, APP_IGNORE_BYE, APP_STOP_FIRST,
-		APP_BLOCK_THEN_STOP };
+		APP_BLOCK_THEN_STOP, APP_HELD, APP_REQUESTS, APP_DROP };
 static enum app_mode app_mode;
 static atomic_int states_freed, fake_index;
 
 /* What the fake front was asked to do */
 struct fake_front {
 	struct sems_session *s;
-	atomic_int answers, replies, byes, released;
+	atomic_int answers, replies, byes, released, drops;
 	unsigned last_code;
+	/* requests (method, ruri or "", hdrs) and replies to held requests */
+	char req_method[4][16], req_ruri[4][64], req_hdrs[4][160];
+	int n_requests;
+	unsigned held_cseq[4], held_code[4];
+	int n_held_replies;
+	int reply_request_errs[3];   /* what the app got back, APP_HELD */
 };
 static struct fake_front fronts[MAX_SESSIONS];
 static struct fake_state *states[MAX_SESSIONS];
@@ -58,7 +66,39 @@ static void fake_event(void *state, struct sems_session *s,
 	struct fake_state *st = state;
 	if (atomic_exchange(&st->in_handler, true))
 		st->parallel = true;
-	if (ev->type == SEMS_EV_INVITE) {
+	struct fake_front *f = NULL;
+	for (int i = 0; i < MAX_SESSIONS; i++)
+		if (fronts[i].s == s)
+			f = &fronts[i];
+	if (ev->type == SEMS_EV_INVITE && app_mode >= APP_HELD) {
+		st->invites++;
+		ck_assert_int_eq(sems_session_accept(s), 0);
+		f->reply_request_errs[0] = sems_session_reply_request(s, 200, "OK", "");
+		if (app_mode == APP_REQUESTS) {
+			ck_assert_int_eq(sems_session_refer(s, "sip:x@example.org", 60,
+							    "<sip:me@example.org>",
+							    "X-A: 1\r\n"), 0);
+			ck_assert_int_eq(sems_session_redirect(s, "sip:t@example.org"), 0);
+			ck_assert_int_eq(sems_session_send_request(s, "BYE", "", NULL,
+								   NULL), EINVAL);
+			ck_assert_int_eq(sems_session_set_remote_uri(s,
+						"sip:moved@example.org"), 0);
+			ck_assert_int_eq(sems_session_send_request(s, "OPTIONS", "", NULL,
+								   NULL), 0);
+			sems_session_stop(s);
+		} else if (app_mode == APP_DROP) {
+			sems_session_drop(s);
+		}
+	} else if (ev->type == SEMS_EV_SIP_REQUEST && app_mode == APP_HELD) {
+		if (!strcmp(ev->req->method, "MESSAGE")) {
+			f->reply_request_errs[1] = sems_session_reply_request(
+				s, 202, "Accepted", "");
+			f->reply_request_errs[2] = sems_session_reply_request(
+				s, 200, "OK", "");
+		} else if (!strcmp(ev->req->method, "NOTIFY")) {
+			sems_session_stop(s);   /* unanswered: the default reply */
+		}
+	} else if (ev->type == SEMS_EV_INVITE) {
 		st->invites++;
 		if (app_mode == APP_ACCEPT_THEN_STOP)
 			ck_assert_int_eq(sems_session_accept(s), 0);
@@ -123,8 +163,45 @@ static void front_release(void *sig)
 	session_deref(f->s);
 }
 
+static int front_request(void *sig, const char *method, const char *ruri,
+			 const char *hdrs, const char *ctype, const char *body)
+{
+	(void)ctype;
+	(void)body;
+	struct fake_front *f = sig;
+	if (f->n_requests < 4) {
+		int i = f->n_requests++;
+		snprintf(f->req_method[i], sizeof(f->req_method[i]), "%s", method);
+		snprintf(f->req_ruri[i], sizeof(f->req_ruri[i]), "%s",
+			 ruri ? ruri : "");
+		snprintf(f->req_hdrs[i], sizeof(f->req_hdrs[i]), "%s", hdrs);
+	}
+	return 0;
+}
+
+static int front_reply_request(void *sig, unsigned cseq, unsigned code,
+			       const char *reason, const char *hdrs)
+{
+	(void)reason;
+	(void)hdrs;
+	struct fake_front *f = sig;
+	if (f->n_held_replies < 4) {
+		f->held_cseq[f->n_held_replies] = cseq;
+		f->held_code[f->n_held_replies++] = code;
+	}
+	return 0;
+}
+
+static void front_drop(void *sig)
+{
+	atomic_fetch_add(&((struct fake_front *)sig)->drops, 1);
+}
+
 static const struct signalling_ops fake_front_ops = {
-	"fake", front_answer, front_reply, front_bye, front_release,
+	.name = "fake", .answer = front_answer, .reply = front_reply,
+	.bye = front_bye, .release = front_release,
+	.request = front_request, .reply_request = front_reply_request,
+	.drop = front_drop,
 };
 
 static struct sems_session *new_session(int i)
@@ -348,6 +425,62 @@ START_TEST(a_final_reply_is_sent_once_and_2xx_needs_accept)
 }
 END_TEST
 
+START_TEST(held_requests_are_answered_once_or_by_default)
+{
+	app_mode = APP_HELD;
+	n_sessions = 1;
+	struct sems_session *s = new_session(0);
+	struct sems_sip_request msg = { .method = "MESSAGE", .cseq = 5 };
+	struct sems_sip_request notify = { .method = "NOTIFY", .cseq = 6 };
+	ck_assert_int_eq(session_post_request(s, &msg, true), 0);
+	ck_assert_int_eq(session_post_request(s, &notify, true), 0);
+	run_signalling_until(all_released);
+	ck_assert_int_eq(fronts[0].reply_request_errs[0], ENOENT);
+	ck_assert_int_eq(fronts[0].reply_request_errs[1], 0);
+	ck_assert_int_eq(fronts[0].reply_request_errs[2], EALREADY);
+	ck_assert_int_eq(fronts[0].n_held_replies, 2);
+	ck_assert_uint_eq(fronts[0].held_cseq[0], 5);
+	ck_assert_uint_eq(fronts[0].held_code[0], 202);
+	ck_assert_uint_eq(fronts[0].held_cseq[1], 6);
+	ck_assert_uint_eq(fronts[0].held_code[1], 0);   /* the front's default */
+	ck_assert_int_eq(atomic_load(&fronts[0].byes), 1);
+}
+END_TEST
+
+START_TEST(refer_redirect_and_remote_uri_shape_the_requests)
+{
+	app_mode = APP_REQUESTS;
+	n_sessions = 1;
+	new_session(0);
+	run_signalling_until(all_released);
+	struct fake_front *f = &fronts[0];
+	ck_assert_int_eq(f->n_requests, 3);
+	ck_assert_str_eq(f->req_method[0], "REFER");
+	ck_assert_str_eq(f->req_ruri[0], "");
+	ck_assert_str_eq(f->req_hdrs[0], "Refer-To: <sip:x@example.org>\r\n"
+			 "Expires: 60\r\nReferred-By: <sip:me@example.org>\r\n"
+			 "X-A: 1\r\n");
+	ck_assert_str_eq(f->req_method[1], "REFER");
+	ck_assert_str_eq(f->req_ruri[1], "sip:t@example.org");
+	ck_assert_str_eq(f->req_hdrs[1], "P-App-Param: Transfer-RR=\"\"\r\n");
+	ck_assert_str_eq(f->req_method[2], "OPTIONS");
+	ck_assert_str_eq(f->req_ruri[2], "sip:moved@example.org");
+}
+END_TEST
+
+START_TEST(a_dropped_session_sends_no_bye)
+{
+	app_mode = APP_DROP;
+	n_sessions = 1;
+	new_session(0);
+	run_signalling_until(all_released);
+	ck_assert_int_eq(atomic_load(&fronts[0].drops), 1);
+	ck_assert_int_eq(atomic_load(&fronts[0].byes), 0);
+	ck_assert_int_eq(atomic_load(&fronts[0].replies), 0);
+	ck_assert_int_eq(atomic_load(&fronts[0].released), 1);
+}
+END_TEST
+
 Suite *session_suite(void)
 {
 	Suite *s = suite_create("session");
@@ -360,6 +493,9 @@ Suite *session_suite(void)
 	tcase_add_test(tc, a_session_stopped_before_answering_gets_a_500);
 	tcase_add_test(tc, a_dialog_ended_by_the_caller_ends_the_session_after_its_bye);
 	tcase_add_test(tc, a_final_reply_is_sent_once_and_2xx_needs_accept);
+	tcase_add_test(tc, held_requests_are_answered_once_or_by_default);
+	tcase_add_test(tc, refer_redirect_and_remote_uri_shape_the_requests);
+	tcase_add_test(tc, a_dropped_session_sends_no_bye);
 	suite_add_tcase(s, tc);
 	return s;
 }

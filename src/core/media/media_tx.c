@@ -105,7 +105,7 @@ void media_tx_send(struct rtp_stream *rs, const int16_t *pcm)
 	uint8_t payload[CODEC_MAX_PAYLOAD];
 	int len;
 
-	if (!rs->cur_codec || !rs->cs)
+	if (!rs->cur_codec || !rs->cs || atomic_load(&rs->held))
 		return;
 	if (dtmf_tick(rs) || atomic_load(&rs->muted))
 		return;

@@ -121,6 +121,7 @@ int rtp_stream_alloc(struct rtp_stream **rsp, struct sems_session *s,
 	atomic_init(&rs->started, false);
 	atomic_init(&rs->detached, false);
 	atomic_init(&rs->muted, false);
+	atomic_init(&rs->held, false);
 	atomic_init(&rs->receiving, true);
 	atomic_init(&rs->dtmf_receiving, false);
 	atomic_init(&rs->dtmf_detection, true);
@@ -182,6 +183,11 @@ void rtp_stream_set_params(struct rtp_stream *rs, const struct media_params *p)
 		memcpy(&rs->remote, &p->remote, p->remote_len);
 		rs->remote_len = p->remote_len;
 	}
+	if (p->remote_len <= sizeof(rs->sdp_remote)) {
+		memcpy(&rs->sdp_remote, &p->remote, p->remote_len);
+		rs->sdp_remote_len = p->remote_len;
+	}
+	atomic_store(&rs->held, p->hold);
 	pthread_mutex_unlock(&rs->lock);
 }
 
@@ -189,6 +195,40 @@ void rtp_stream_set_session(struct rtp_stream *rs, struct sems_session *s)
 {
 	if (rs && !atomic_load(&rs->started))
 		rs->sess = s;
+}
+
+static bool addr_is_any(const struct sockaddr_storage *a, socklen_t len)
+{
+	if (a->ss_family == AF_INET && len >= sizeof(struct sockaddr_in))
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr == 0;
+	if (a->ss_family == AF_INET6 && len >= sizeof(struct sockaddr_in6))
+		return IN6_IS_ADDR_UNSPECIFIED(
+			&((const struct sockaddr_in6 *)a)->sin6_addr);
+	return true;
+}
+
+void rtp_stream_update_params(struct rtp_stream *rs,
+			      const struct media_params *p)
+{
+	if (!rs || !p)
+		return;
+	pthread_mutex_lock(&rs->lock);
+	bool moved = p->remote_len <= sizeof(rs->remote) &&
+		     !addr_is_any(&p->remote, p->remote_len) &&
+		     (p->remote_len != rs->sdp_remote_len ||
+		      memcmp(&p->remote, &rs->sdp_remote, p->remote_len));
+	if (moved) {
+		memcpy(&rs->remote, &p->remote, p->remote_len);
+		rs->remote_len = p->remote_len;
+		rs->remote_learned = false;
+	}
+	pthread_mutex_unlock(&rs->lock);
+	rtp_stream_set_params(rs, p);
+}
+
+bool rtp_stream_held(struct rtp_stream *rs)
+{
+	return rs && atomic_load(&rs->held);
 }
 
 void rtp_stream_start(struct rtp_stream *rs)

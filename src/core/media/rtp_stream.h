@@ -35,6 +35,13 @@ void rtp_stream_set_session(struct rtp_stream *rs, struct sems_session *s);
  * playlist.  `peer` must not be started (it is run by rs's media thread);
  * the bridge ends when peer is released.  Signalling thread or worker. */
 int  rtp_stream_bridge(struct rtp_stream *rs, struct rtp_stream *peer);
+/* The same for a new offer in the call (re-INVITE): hold (p->hold) stops
+ * sending until an offer without it, and an address or port that differs
+ * from the last SDP's replaces the one in use (learnt again from the
+ * first packet, as at the start). */
+void rtp_stream_update_params(struct rtp_stream *rs,
+			      const struct media_params *p);
+bool rtp_stream_held(struct rtp_stream *rs);
 /* Hands the stream to a media thread (idempotent). */
 void rtp_stream_start(struct rtp_stream *rs);
 /* Detaches from the media thread and releases the caller's reference;

@@ -66,6 +66,7 @@ struct rtp_stream {
 	atomic_bool started, detached;
 	atomic_bool muted, receiving, dtmf_receiving, dtmf_detection,
 		    connected;
+	atomic_bool held;         /* the peer put us on hold: send nothing */
 
 	pthread_mutex_t lock;     /* everything below up to "media thread" */
 	struct playlist pl;
@@ -75,6 +76,8 @@ struct rtp_stream {
 	struct sockaddr_storage remote;
 	socklen_t remote_len;     /* 0: nowhere to send yet */
 	bool remote_learned;      /* symmetric RTP: from the first packet */
+	struct sockaddr_storage sdp_remote;   /* as the last SDP said */
+	socklen_t sdp_remote_len;
 	bool params_changed;      /* the media thread must pick them up */
 	struct media_dtmf_tx dtmf_tx;
 	struct media_bridge *bridge_pending;  /* media_bridge.c */

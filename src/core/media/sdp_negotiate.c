@@ -260,6 +260,18 @@ static void params_set(struct media_params *p, const struct codec *c,
 	p->payload_type = fmt->pt;
 	p->telev_pt = telev ? telev->pt : -1;
 	p->telev_clock = telev ? (int)telev->srate : 0;
+	p->hold = false;
+}
+
+/* RFC 3264 hold, and RFC 2543's c=0.0.0.0: we must not send.  libre
+ * answers ldir & rdir, so the answer says recvonly / inactive. */
+static bool hold_apply(struct sdp_media *m)
+{
+	const struct sa *ra = sdp_media_raddr(m);
+
+	if (ra && sa_af(ra) == AF_INET && sa_in(ra) == 0)
+		sdp_media_set_ldir(m, SDP_RECVONLY);
+	return !(sdp_media_dir(m) & SDP_SENDONLY);
 }
 
 /* Drops every local format but the chosen two (the list owns them). */
@@ -328,6 +340,7 @@ static int answer_choose(struct sdp_media *m, const char *order,
 	telev = telev_choose(fmts, c->clock_rate);
 	params_set(p, c, fmt, telev);
 	formats_keep(fmts, fmt, telev);
+	p->hold = hold_apply(m);
 	return remote_addr(m, p);
 }
 

@@ -12,6 +12,7 @@
 #ifndef CORE_SDP_NEGOTIATE_H
 #define CORE_SDP_NEGOTIATE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -25,6 +26,9 @@ struct media_params {
 	int telev_clock;            /* its clock rate (8000, 48000), or 0  */
 	struct sockaddr_storage remote;  /* c= / m= address of the peer    */
 	socklen_t remote_len;
+	/* on hold: the offer is sendonly or inactive, or its c= is 0.0.0.0
+	 * (the answer then says recvonly or inactive): send no RTP */
+	bool hold;
 };
 
 /* offer: SDP text.  On success *answerp is a malloc()ed SDP answer for

@@ -13,6 +13,7 @@
  * Kamailio and never reaches us, so nothing here waits for it.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,11 @@ struct ser_call {
 	char *contact;             /* "Contact: <...>\r\n" pointing at Kamailio */
 	unsigned cseq;             /* of our next request */
 	bool final_sent;
+	bool answered;             /* 200 sent */
+	/* an in-dialog request held for the application (sendReply) */
+	char *held_tid;
+	unsigned held_cseq;
+	bool held_refer;
 };
 
 static const struct signalling_ops ser_call_ops;
@@ -60,6 +66,8 @@ static void reply_plain(const struct ser_request *sr, unsigned code,
 }
 
 /* ---- signalling_ops ---- */
+
+struct ser_call;
 
 /* The INVITE's answer could not be delivered: the call cannot go on. */
 static void invite_reply_done(int err, int code, const char *msg, void *arg)
@@ -95,7 +103,25 @@ static int ser_call_answer(void *sig, const char *sdp)
 		return EALREADY;
 	int err = reply_200_sdp(call, call->invite_tid, sdp, invite_reply_done);
 	if (!err)
-		call->final_sent = true;
+		call->final_sent = call->answered = true;
+	return err;
+}
+
+/* 180, or 183 with our SDP (early media): tm.reply takes a body. */
+static int ser_call_early(void *sig, unsigned code, const char *reason,
+			  const char *sdp)
+{
+	struct ser_call *call = sig;
+	char *hdrs = NULL;
+	if (call->final_sent)
+		return EALREADY;
+	if (asprintf(&hdrs, "%s%s", call->contact,
+		     sdp ? "Content-Type: application/sdp\r\n" : "") < 0)
+		return ENOMEM;
+	int err = ser_rpc_reply(call->invite_tid, code, reason, call->local_tag,
+				hdrs, sdp ? sdp : "", call->callid,
+				invite_reply_done, call);
+	free(hdrs);
 	return err;
 }
 
@@ -113,22 +139,96 @@ static int ser_call_reply(void *sig, unsigned code, const char *reason,
 	return err;
 }
 
+/* A request in the dialog through Kamailio (t_uac_send).  Its replies do
+ * not come back to us: Kamailio's t_uac_send has no reply route that
+ * reaches the media server, so SEMS_EV_SIP_REPLY is not posted. */
+static int dialog_request(struct ser_call *call, const char *method,
+			  const char *ruri, const char *extra,
+			  const char *ctype, const char *body)
+{
+	char *hdrs = NULL;
+	bool with_body = body && body[0];
+	if (asprintf(&hdrs, "From: %s;tag=%s\r\nTo: %s;tag=%s\r\nCall-ID: %s\r\n"
+		     "CSeq: %u %s\r\n%s%s%s%s%s%s%s%s", call->local_party,
+		     call->local_tag, call->remote_party, call->remote_tag,
+		     call->callid, call->cseq++, method,
+		     call->route_set[0] ? "Route: " : "", call->route_set,
+		     call->route_set[0] ? "\r\n" : "",
+		     strcmp(method, "BYE") ? call->contact : "", extra,
+		     with_body ? "Content-Type: " : "", with_body ? ctype : "",
+		     with_body ? "\r\n" : "") < 0)
+		return ENOMEM;
+	pthread_mutex_lock(&call->s->dlg_lock);
+	char *target = strdup(ruri ? ruri : call->s->dlg.remote_uri_set ?
+			      call->s->dlg.remote_uri : call->remote_target);
+	call->s->dlg.cseq = call->cseq;
+	pthread_mutex_unlock(&call->s->dlg_lock);
+	int err = target ? ser_rpc_uac(method, target, call->next_hop, hdrs,
+				       with_body ? body : "", call->callid,
+				       NULL, NULL) : ENOMEM;
+	if (!err && strcmp(method, "BYE"))
+		SEMS_INFO("ser: call %s: %s sent to %s (its replies are not "
+			  "reported in SER mode)", call->callid, method, target);
+	free(target);
+	free(hdrs);
+	return err;
+}
+
 static int ser_call_bye(void *sig, const char *extra)
 {
 	struct ser_call *call = sig;
-	char *hdrs = NULL;
 	if (!call->final_sent)   /* not answered yet: end the INVITE instead */
 		return ser_call_reply(sig, 487, "Request Terminated", extra);
-	if (asprintf(&hdrs, "From: %s;tag=%s\r\nTo: %s;tag=%s\r\nCall-ID: %s\r\n"
-		     "CSeq: %u BYE\r\n%s%s%s%s", call->local_party, call->local_tag,
-		     call->remote_party, call->remote_tag, call->callid,
-		     call->cseq++, call->route_set[0] ? "Route: " : "",
-		     call->route_set, call->route_set[0] ? "\r\n" : "", extra) < 0)
-		return ENOMEM;
-	int err = ser_rpc_uac("BYE", call->remote_target, call->next_hop, hdrs, "",
-			      call->callid, NULL, NULL);
-	free(hdrs);
-	return err;
+	return dialog_request(call, "BYE", NULL, extra, "", "");
+}
+
+static int ser_call_request(void *sig, const char *method, const char *ruri,
+			    const char *hdrs, const char *ctype,
+			    const char *body)
+{
+	struct ser_call *call = sig;
+	if (!call->answered)
+		return ENOTCONN;   /* early dialogs: not through Kamailio */
+	return dialog_request(call, method, ruri, hdrs, ctype, body);
+}
+
+static void held_forget(struct ser_call *call)
+{
+	free(call->held_tid);
+	call->held_tid = NULL;
+}
+
+static void held_reply(struct ser_call *call, unsigned code,
+		       const char *reason, const char *hdrs)
+{
+	if (!code) {
+		code = call->held_refer ? 501 : 200;
+		reason = call->held_refer ? "Not Implemented" : "OK";
+	}
+	(void)ser_rpc_reply(call->held_tid, code, reason, call->local_tag, hdrs,
+			    "", call->callid, NULL, NULL);
+	if (code >= 200)
+		held_forget(call);
+}
+
+static int ser_call_reply_request(void *sig, unsigned cseq, unsigned code,
+				  const char *reason, const char *hdrs)
+{
+	struct ser_call *call = sig;
+	if (!call->held_tid || call->held_cseq != cseq)
+		return EALREADY;
+	held_reply(call, code, reason, hdrs);
+	return 0;
+}
+
+/* dropSession(): nothing is sent; Kamailio keeps no dialog of its own, and
+ * later requests of the caller get 481 from us (no session). */
+static void ser_call_drop(void *sig)
+{
+	struct ser_call *call = sig;
+	held_forget(call);
+	SEMS_INFO("ser: call %s: dropped: dialog forgotten, nothing sent",
+		  call->callid);
 }
 
 static void ser_call_free(struct ser_call *call)
@@ -136,7 +236,7 @@ static void ser_call_free(struct ser_call *call)
 	char **fields[] = { &call->invite_tid, &call->callid, &call->remote_tag,
 			    &call->local_party, &call->remote_party,
 			    &call->remote_target, &call->route_set,
-			    &call->next_hop, &call->contact };
+			    &call->next_hop, &call->contact, &call->held_tid };
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		free(*fields[i]);
 	free(call);
@@ -156,6 +256,10 @@ static const struct signalling_ops ser_call_ops = {
 	.reply = ser_call_reply,
 	.bye = ser_call_bye,
 	.release = ser_call_release,
+	.early = ser_call_early,
+	.request = ser_call_request,
+	.reply_request = ser_call_reply_request,
+	.drop = ser_call_drop,
 };
 
 /* ---- new calls ---- */
@@ -262,16 +366,45 @@ static void on_bye(struct ser_call *call, const struct ser_request *sr)
 {
 	reply_plain(sr, 200, "OK");
 	SEMS_INFO("ser: call %s: caller hung up", call->callid);
+	/* onSipRequest(BYE) runs before onBye, as in SEMS */
+	post_request(call, SEMS_EV_SIP_REQUEST, sr);
 	post_request(call, SEMS_EV_BYE, sr);
 	session_mark_dialog_over(call->s);
 }
 
-/* re-INVITE: media stays as negotiated; answer with the same SDP. */
+/* re-INVITE: its offer is negotiated again (hold: recvonly/inactive and
+ * no RTP; a new address is used); none: the same answer. */
 static void on_reinvite(struct ser_call *call, const struct ser_request *sr)
 {
+	if (session_media_reoffer(call->s, sr->req.body)) {
+		(void)ser_rpc_reply(sr->hash_label, 488, "Not Acceptable Here",
+				    call->local_tag, "", "", call->callid, NULL,
+				    NULL);
+		return;
+	}
 	(void)reply_200_sdp(call, sr->hash_label,
 			    call->s->sdp_answer ? call->s->sdp_answer : "", NULL);
 	post_request(call, SEMS_EV_SIP_REQUEST, sr);
+}
+
+/* INFO, NOTIFY, MESSAGE, REFER ...: held for the application, which may
+ * sendReply(); the core answers 200 (REFER 501) after its handler. */
+static void on_other(struct ser_call *call, const struct ser_request *sr)
+{
+	if (call->held_tid)
+		held_reply(call, 0, "", "");
+	call->held_tid = strdup(sr->hash_label);
+	call->held_cseq = sr->req.cseq ? sr->req.cseq : 1;
+	call->held_refer = !strcmp(sr->req.method, "REFER");
+	if (!call->held_tid ||
+	    session_post_request(call->s, &sr->req, true)) {
+		SEMS_ERROR("ser: call %s: cannot queue %s", call->callid,
+			   sr->req.method);
+		if (call->held_tid)
+			held_reply(call, 500, "Server Internal Error", "");
+		else
+			reply_plain(sr, 500, "Server Internal Error");
+	}
 }
 
 void ser_call_in_dialog(const struct ser_request *sr)
@@ -300,10 +433,8 @@ void ser_call_in_dialog(const struct ser_request *sr)
 		post_request(call, SEMS_EV_ACK, sr);
 	else if (!strcmp(r->method, "INVITE"))
 		on_reinvite(call, sr);
-	else {
-		reply_plain(sr, 200, "OK");
-		post_request(call, SEMS_EV_SIP_REQUEST, sr);
-	}
+	else
+		on_other(call, sr);
  out:
 	session_deref(s);
 }

@@ -17,11 +17,12 @@
 #include "sip/sip_msg_convert.h"
 #include "sip/sip_uac.h"
 
-#define ALLOW_HDR "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO\r\n"
+#define ALLOW_HDR "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, " \
+	"NOTIFY, REFER, UPDATE\r\n"
 
 static struct sip *sip_stack;
 static struct sipsess_sock *sess_sock;
-static struct sip_lsnr *outside_lsnr;
+static struct sip_lsnr *outside_lsnr, *pre_lsnr;
 static char signature[128];
 
 static void reply_with(const struct sip_msg *msg, unsigned code,
@@ -93,6 +94,8 @@ static bool request_outside_call(const struct sip_msg *msg, void *arg)
 		cancel_call(msg);
 	else if (!pl_strcmp(&msg->met, "OPTIONS"))
 		answer_options(msg);
+	else if (pl_isset(&msg->to.tag) && sip_call_in_dialog(msg))
+		;   /* held for the call's application */
 	else if (pl_isset(&msg->to.tag))
 		reply_with(msg, 481, "Call/Transaction Does Not Exist", "");
 	else if (method_known(&msg->met))
@@ -100,6 +103,12 @@ static bool request_outside_call(const struct sip_msg *msg, void *arg)
 	else
 		reply_with(msg, 501, "Not Implemented", ALLOW_HDR);
 	return true;
+}
+
+static bool pre_request(const struct sip_msg *msg, void *arg)
+{
+	(void)arg;
+	return sip_call_pre_request(msg);
 }
 
 static void sip_trace(bool tx, enum sip_transp tp, const struct sa *src,
@@ -137,7 +146,10 @@ int sip_front_start(const char *ip, unsigned port, const char *sig)
 		SEMS_ERROR("sip: cannot listen on %s:%u: %s", ip, port, strerror(err));
 		goto out;
 	}
-	err = sipsess_listen(&sess_sock, sip_stack, 1024, sip_call_incoming, NULL);
+	err = sip_listen(&pre_lsnr, sip_stack, true, pre_request, NULL);
+	if (!err)
+		err = sipsess_listen(&sess_sock, sip_stack, 1024,
+				     sip_call_incoming, NULL);
 	if (!err)
 		err = sip_listen(&outside_lsnr, sip_stack, true,
 				 request_outside_call, NULL);
@@ -155,7 +167,9 @@ int sip_front_start(const char *ip, unsigned port, const char *sig)
 
 void sip_front_stop(void)
 {
+	sip_call_forget_parked();
 	outside_lsnr = mem_deref(outside_lsnr);
+	pre_lsnr = mem_deref(pre_lsnr);
 	sess_sock = mem_deref(sess_sock);
 	if (sip_stack)
 		sip_close(sip_stack, true);

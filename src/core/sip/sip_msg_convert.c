@@ -162,3 +162,31 @@ struct sems_sip_request *sip_msg_to_request(const struct sip_msg *msg)
 	pool_free(&p);
 	return copy;
 }
+
+struct sems_sip_reply *sip_msg_to_reply(const struct sip_msg *msg)
+{
+	struct str_pool p = { .n = 0 };
+	struct pl body = PL_INIT;
+
+	if (msg->mb)
+		pl_set_mbuf(&body, msg->mb);
+	const char *contact = pool_add(&p, contact_uri(msg));
+	struct sems_sip_reply r = {
+		.code = msg->scode,
+		.reason = pool_pl(&p, &msg->reason),
+		.next_request_uri = contact,
+		.contact = contact,
+		.next_hop = "",
+		.route = pool_add(&p, route_text(msg)),
+		.hdrs = pool_add(&p, headers_text(msg, SIP_HDR_NONE)),
+		.body = pool_pl(&p, &body),
+		.from_tag = pool_pl(&p, &msg->from.tag),
+		.to_tag = pool_pl(&p, &msg->to.tag),
+		.remote_tag = pool_pl(&p, &msg->to.tag),
+		.local_tag = pool_pl(&p, &msg->from.tag),
+		.cseq = msg->cseq.num,
+	};
+	struct sems_sip_reply *copy = p.failed ? NULL : sip_reply_dup(&r);
+	pool_free(&p);
+	return copy;
+}
