@@ -172,7 +172,9 @@ static int str_set(char **dst, const char *src)
 
 int sems_session_accept(struct sems_session *s)
 {
-	if (atomic_load(&s->final_replied) || atomic_load(&s->dialog_over))
+	/* a dialled call is answered by the far end, never by us */
+	if (s->uac || atomic_load(&s->final_replied) ||
+	    atomic_load(&s->dialog_over))
 		return EALREADY;
 	atomic_store(&s->accepted, true);
 	atomic_store(&s->final_replied, true);
@@ -203,6 +205,8 @@ int sems_session_bye(struct sems_session *s, const char *hdrs)
 
 int sems_session_ring(struct sems_session *s)
 {
+	if (!s->sig_ops->early)
+		return ENOTSUP;     /* e.g. a dialled call: we are not ringing */
 	if (atomic_load(&s->final_replied) || atomic_load(&s->dialog_over))
 		return EALREADY;
 	if (s->dlg.status < SEMS_DLG_PROCEEDING)
@@ -213,6 +217,8 @@ int sems_session_ring(struct sems_session *s)
 
 int sems_session_pre_answer(struct sems_session *s)
 {
+	if (!s->sig_ops->early)
+		return ENOTSUP;
 	if (atomic_load(&s->final_replied) || atomic_load(&s->dialog_over))
 		return EALREADY;
 	if (!s->sdp_answer)
@@ -256,6 +262,8 @@ static int request_post(struct sems_session *s, const char *method,
 			const char *ruri, const char *hdrs, const char *ctype,
 			const char *body)
 {
+	if (!s->sig_ops->request)
+		return ENOTSUP;    /* refer/redirect on a front without it */
 	struct sig_job *job = sig_job_new(s, SIG_REQUEST, 0, method, hdrs);
 	if (!job || str_set(&job->ruri, ruri) || str_set(&job->ctype, ctype) ||
 	    str_set(&job->body, body)) {
@@ -281,6 +289,8 @@ int sems_session_send_request(struct sems_session *s, const char *method,
 {
 	if (!method_sendable(method))
 		return EINVAL;
+	if (!s->sig_ops->request)
+		return ENOTSUP;
 	if (!dialog_usable(s))
 		return ENOTCONN;
 	if (body && body[0] && (!ctype || !ctype[0]))
