@@ -78,7 +78,9 @@ static void leg_reply(void *arg, const struct sems_sip_reply *reply)
 	struct b2b_leg *leg = arg;
 	SEMS_DBG("b2b %s: callee %s: %u %s", leg->owner->dlg.callid,
 		 leg->r_uri, reply->code, reply->reason);
-	session_post_event(leg->owner, SEMS_EV_B2B_OTHER_REPLY, NULL, reply);
+	if (reply->code < 200 || reply->code >= 300)   /* 2xx: leg_answer */
+		session_post_event(leg->owner, SEMS_EV_B2B_OTHER_REPLY, NULL,
+				   reply);
 }
 
 static int leg_answer(void *arg, const struct sems_sip_reply *reply)
@@ -91,6 +93,7 @@ static int leg_answer(void *arg, const struct sems_sip_reply *reply)
 	if (err) {
 		SEMS_WARN("b2b %s: callee %s: unusable SDP answer (%s): BYE",
 			  s->dlg.callid, leg->r_uri, strerror(err));
+		session_post_event(s, SEMS_EV_B2B_OTHER_REPLY, NULL, reply);
 		return err;
 	}
 	rtp_stream_set_params(leg->rtp, &params);
@@ -101,9 +104,11 @@ static int leg_answer(void *arg, const struct sems_sip_reply *reply)
 			   strerror(err));
 	SEMS_INFO("b2b %s: callee %s answered, media relayed", s->dlg.callid,
 		  leg->r_uri);
-	/* connectCallee() before the caller was answered: answer now */
+	/* connectCallee() before the caller was answered: answer now, and
+	 * only then tell the script, so media starts after its handler */
 	if (!atomic_load(&s->accepted) && !atomic_load(&s->final_replied))
 		sems_session_accept(s);
+	session_post_event(s, SEMS_EV_B2B_OTHER_REPLY, NULL, reply);
 	return 0;
 }
 
