@@ -12,6 +12,10 @@
 #     retry_delay=2 s later (uas_answer.xml on the same port): "callcenter:
 #     agent busy (486)" then "callcenter: agent answered", the agent gets a
 #     second INVITE and the caller's BYE.
+#  3. (server restarted with agent_timeout=2, retry_delay=1, max_retries=1)
+#     The agent rings and never answers (uas_ring_cancel.xml, 2 calls): each
+#     try is CANCELled after 2 s ("callcenter: no answer" twice), then
+#     "callcenter: giving up", the goodbye prompt and the server's BYE.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../uac_lib.sh"
 e2e_init
@@ -91,6 +95,37 @@ want="callcenter: agent busy (486)
 callcenter: agent answered"
 [ "$got" = "$want" ] || e2e_fail "run 2: callcenter log lines [$(echo $got)], want [$(echo $want)]"
 e2e_check sinkd "P['packets'] > 100 or 'the agent got %d packets from the caller' % P['packets']"
-grep -qE '(ERROR|Traceback)' "$CASE_DIR/sems.log" && e2e_fail "server log has errors: $(grep -m2 -E '(ERROR|Traceback)' "$CASE_DIR/sems.log" | cut -c1-200)"
+no_errors() {
+	grep -qE '(ERROR|Traceback)' "$CASE_DIR/sems.log" &&
+		e2e_fail "$1: server log has errors: $(grep -m2 -E '(ERROR|Traceback)' "$CASE_DIR/sems.log" | cut -c1-200)"
+	return 0
+}
+no_errors "runs 1-2"
+e2e_stop_server
+
+# 3: no answer on either try, then goodbye.
+printf 'agent_uri=sip:agent80@127.0.0.1:%s\nagent_timeout=2\nretry_delay=1\nmax_retries=1\n' "$UAS_PORT" \
+	> "$CASE_DIR/etc/callcenter.conf"
+mv "$CASE_DIR/sems.log" "$CASE_DIR/sems-runs12.log"
+e2e_start_server callcenter
+e2e_scenario caller3 --codecs "0 101" wait-bye:22000
+printf 'SEQUENTIAL\n%s;\n' "$SINK_C" > "$CASE_DIR/caller3.csv"
+e2e_sink_start sinke "$SINK_C" 1 --echo
+uac_sipp_bg ring uas_ring_cancel.xml "$UAS_PORT" -m 2
+start=$SECONDS
+e2e_sipp caller3 "$CASE_DIR/caller3.xml" callcenter
+took=$((SECONDS - start))
+uac_sipp_wait ring
+e2e_sink_stop sinke
+e2e_expect_rc caller3 0 "caller 3 (greeting, two unanswered tries, goodbye, BYE from the server)"
+e2e_expect_rc ring 0 "ringing agent (INVITE, 180, CANCEL, 487, ACK; twice)"
+got=$(cc_lines)
+want="callcenter: no answer
+callcenter: no answer
+callcenter: giving up"
+[ "$got" = "$want" ] || e2e_fail "run 3: callcenter log lines [$(echo $got)], want [$(echo $want)]"
+e2e_check sinke "P['rms'] > 300 and P['duration'] > 12 or 'caller 3 heard %.1f s, RMS %.0f: not greeting, hold, busy and goodbye' % (P['duration'], P['rms'])"
+e2e_log "run 3 took $took s"
+no_errors "run 3"
 e2e_stop_server
 e2e_pass
