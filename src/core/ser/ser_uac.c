@@ -159,6 +159,7 @@ static bool hdr_reserved(const char *line, size_t len)
 		"From", "f", "To", "t", "Call-ID", "i", "CSeq", "Via", "v",
 		"Contact", "m", "Content-Type", "c", "Content-Length", "l",
 		"Max-Forwards", "Route", "Record-Route",
+		"P-MsgFlags",      /* t_write_unix's, in the caller's headers */
 	};
 	const char *colon = memchr(line, ':', len);
 	if (!colon)
