@@ -54,6 +54,6 @@ e2e_check sink "P['packets'] > 50 or 'no RTP at the callee (%d packets)' % P['pa
 e2e_check sink "list(P['payload_types']) == ['0'] or 'payload types %s' % P['payload_types']"
 e2e_check sink "P['rms'] > 100 or 'the prompt is silent (rms %s)' % P['rms']"
 kam_log_lacks "ERROR" "an error"
-kam_stop
 e2e_stop_server
+kam_stop
 e2e_pass
