@@ -62,6 +62,7 @@ static const struct core_key core_keys[] = {
 	STR(socket_name, "socket_name"),
 	STR(ser_socket_name, "ser_socket_name"),
 	STR(reply_socket_name, "reply_socket_name"),
+	STR(uac_via, "uac_via"),
 };
 
 void core_config_defaults(struct core_config *cfg)
@@ -161,6 +162,12 @@ static int core_config_check(const struct core_config *cfg, const char *path,
 	if (cfg->rtp_low_port > cfg->rtp_high_port) {
 		snprintf(errbuf, errlen, "%s: rtp_low_port (%u) is above rtp_high_port (%u)",
 			 path, cfg->rtp_low_port, cfg->rtp_high_port);
+		return EINVAL;
+	}
+	if (cfg->uac_via[0] && strcmp(cfg->uac_via, "kamailio") &&
+	    strcmp(cfg->uac_via, "sip")) {
+		snprintf(errbuf, errlen, "%s: uac_via must be kamailio or sip, not '%s'",
+			 path, cfg->uac_via);
 		return EINVAL;
 	}
 	if (!cfg->application[0]) {

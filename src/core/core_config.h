@@ -31,6 +31,11 @@
  *   socket_name=                unix socket for Kamailio's t_write_unix
  *   ser_socket_name=            Kamailio's jsonrpcs datagram socket
  *   reply_socket_name=          our socket for Kamailio's RPC replies
+ *   uac_via=                    kamailio or sip: how dialouts and B2BUA
+ *                               legs leave when socket_name is set (through
+ *                               Kamailio's t_uac_send, or our own SIP
+ *                               stack); empty: kamailio.  Without
+ *                               socket_name always sip.
  */
 #ifndef CORE_CORE_CONFIG_H
 #define CORE_CORE_CONFIG_H
@@ -62,6 +67,7 @@ struct core_config {
 	char socket_name[108];
 	char ser_socket_name[108];
 	char reply_socket_name[108];
+	char uac_via[16];
 };
 
 extern struct core_config core_cfg;   /* the running server's settings */

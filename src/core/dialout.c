@@ -239,7 +239,8 @@ static void dialout_run(void *arg)
 	uri_user(j->r_uri, user, sizeof(user));
 	if (!err) {
 		struct sip_uac_params p = {
-			.r_uri = j->r_uri, .from = j->from, .from_uri = j->from_uri,
+			.r_uri = j->r_uri, .to = j->to, .local_tag = j->tag,
+			.from = j->from, .from_uri = j->from_uri,
 			.contact_user = j->user[0] ? j->user : user,
 			.hdrs = j->hdrs, .sdp_offer = offer,
 			.timeout_s = core_cfg.dialout_timeout,

@@ -47,7 +47,7 @@ kam_start() {
 	e2e_port_bound "$KAM_PORT" && e2e_fail "Kamailio port $KAM_PORT already in use"
 	kamailio -f "$KAM_CFG" -DD -E -w "$CASE_DIR" -Y "$KAM_SOCK_DIR" \
 		-P "$CASE_DIR/kamailio.pid" \
-		-A "SEMS_LISTEN=udp:127.0.0.1:$KAM_PORT" \
+		-A "SEMS_LISTEN=udp:127.0.0.1:$KAM_PORT" -A "SEMS_ADDR=\"127.0.0.1:$KAM_PORT\"" \
 		-A "SEMS_SOCK=\"$SEMS_SOCK\"" -A "SEMS_RPC_SOCK=\"$KAM_RPC_SOCK\"" \
 		"$@" > "$CASE_DIR/kamailio.log" 2>&1 &
 	KAM_PID=$!

@@ -139,9 +139,9 @@ static int ser_call_reply(void *sig, unsigned code, const char *reason,
 	return err;
 }
 
-/* A request in the dialog through Kamailio (t_uac_send).  Its replies do
- * not come back to us: Kamailio's t_uac_send has no reply route that
- * reaches the media server, so SEMS_EV_SIP_REPLY is not posted. */
+/* A request in the dialog through Kamailio (t_uac_send).  Its replies come
+ * back wrapped by the shipped config's reply_route (ser_call_reply_in),
+ * but those to BYE. */
 static int dialog_request(struct ser_call *call, const char *method,
 			  const char *ruri, const char *extra,
 			  const char *ctype, const char *body)
@@ -163,12 +163,12 @@ static int dialog_request(struct ser_call *call, const char *method,
 			      call->s->dlg.remote_uri : call->remote_target);
 	call->s->dlg.cseq = call->cseq;
 	pthread_mutex_unlock(&call->s->dlg_lock);
-	int err = target ? ser_rpc_uac(method, target, call->next_hop, hdrs,
+	int err = target ? ser_rpc_uac(method, target, call->next_hop, "", hdrs,
 				       with_body ? body : "", call->callid,
 				       NULL, NULL) : ENOMEM;
 	if (!err && strcmp(method, "BYE"))
-		SEMS_INFO("ser: call %s: %s sent to %s (its replies are not "
-			  "reported in SER mode)", call->callid, method, target);
+		SEMS_INFO("ser: call %s: %s sent to %s", call->callid, method,
+			  target);
 	free(target);
 	free(hdrs);
 	return err;
@@ -336,6 +336,30 @@ void ser_call_incoming(const struct ser_request *sr)
 		 sems_session_id(call->s));
  out:
 	free(app);
+}
+
+void ser_call_reply_in(const char *callid, const char *local_tag,
+		       const char *method, const struct sems_sip_reply *reply)
+{
+	struct sems_session *s = session_find(callid, local_tag);
+	struct ser_call *call = ser_call_of(s);
+
+	if (call && !atomic_load(&s->dialog_over)) {
+		/* what the event shows as the request: the dialog's view */
+		struct sems_sip_request req = {
+			.method = method, .r_uri = call->remote_target,
+			.from = call->local_party, .to = call->remote_party,
+			.callid = call->callid, .from_tag = call->local_tag,
+			.to_tag = call->remote_tag, .cseq = reply->cseq,
+		};
+		SEMS_DBG("ser: call %s: %u %s to our %s", callid, reply->code,
+			 reply->reason, method);
+		session_post_event(s, SEMS_EV_SIP_REPLY, &req, reply);
+	}
+	else
+		SEMS_DBG("ser: reply %u to a %s of no call of ours (%s)",
+			 reply->code, method, callid);
+	session_deref(s);
 }
 
 /* ---- requests inside a dialog ---- */

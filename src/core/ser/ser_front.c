@@ -17,6 +17,7 @@
 #include "ser/ser_parse.h"
 #include "ser/ser_rpc.h"
 #include "ser/ser_socket.h"
+#include "ser/ser_uac.h"
 
 static struct ser_socket ser_sock = { .fd = -1 };
 
@@ -24,9 +25,11 @@ static void ser_dispatch(const struct ser_request *sr)
 {
 	SEMS_DBG("ser: %s %s (%s) from Kamailio, command '%s'", sr->req.method,
 		 sr->req.r_uri, sr->req.callid, sr->cmd);
-	if (!strcmp(sr->req.method, "INVITE") && !sr->req.to_tag[0])
+	if (!strcmp(sr->cmd, "uac_reply"))      /* see ser_uac.h */
+		ser_uac_reply_in(sr);
+	else if (!strcmp(sr->req.method, "INVITE") && !sr->req.to_tag[0])
 		ser_call_incoming(sr);
-	else
+	else if (!ser_uac_in_dialog(sr))
 		ser_call_in_dialog(sr);
 }
 
@@ -79,6 +82,7 @@ int ser_front_start(void)
 
 void ser_front_stop(void)
 {
+	ser_uac_close_all();
 	ser_socket_close(&ser_sock);
 	ser_rpc_close();
 }

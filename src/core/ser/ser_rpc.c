@@ -207,8 +207,8 @@ int ser_rpc_reply(const char *hash_label, unsigned code, const char *reason,
 }
 
 int ser_rpc_uac(const char *method, const char *ruri, const char *next_hop,
-		const char *hdrs, const char *body, const char *callid,
-		ser_rpc_h *h, void *arg)
+		const char *contact_user, const char *hdrs, const char *body,
+		const char *callid, ser_rpc_h *h, void *arg)
 {
 	json_t *tuac = json_pack("[s, s, s, s, s, s]", method, ruri,
 				 next_hop[0] ? next_hop : ".", ".", hdrs, body);
@@ -217,9 +217,10 @@ int ser_rpc_uac(const char *method, const char *ruri, const char *next_hop,
 	if (uac_without_evrexec)
 		return rpc_send("tm.t_uac_start", tuac, callid, NULL, h, arg);
 
-	json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:s}", "method", method,
-				 "ruri", ruri, "nexthop", next_hop,
-				 "headers", hdrs, "body", body);
+	json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "method",
+				 method, "ruri", ruri, "nexthop", next_hop,
+				 "contact_user", contact_user, "headers", hdrs,
+				 "body", body);
 	char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
 	json_t *params = text ? json_pack("[s, s]", UAC_ROUTE, text) : NULL;
 	json_decref(data);
@@ -229,6 +230,17 @@ int ser_rpc_uac(const char *method, const char *ruri, const char *next_hop,
 		return ENOMEM;
 	}
 	return rpc_send("evrexec.run", params, callid, tuac, h, arg);
+}
+
+int ser_rpc_cancel(const char *callid, unsigned cseq, ser_rpc_h *h,
+		   void *arg)
+{
+	char num[16];
+	snprintf(num, sizeof(num), "%u", cseq);
+	json_t *params = json_pack("[s, s]", callid, num);
+	if (!params)
+		return ENOMEM;
+	return rpc_send("tm.cancel", params, callid, NULL, h, arg);
 }
 
 void ser_rpc_forget(const void *arg)

@@ -25,14 +25,22 @@ int  ser_rpc_reply(const char *hash_label, unsigned code, const char *reason,
 		   const char *to_tag, const char *hdrs, const char *body,
 		   const char *callid, ser_rpc_h *h, void *arg);
 
-/* A request inside a dialog (BYE ...).  hdrs must hold From/To with
- * tags, Call-ID, CSeq (and Route, Content-Type when needed).  Sent
- * through the evrexec route "evrexec:sems_uac" (tm's t_uac_send keeps
- * our From tag), or tm.t_uac_start when Kamailio has no evrexec module
- * (Kamailio 5.6 then appends a second From tag of its own). */
+/* A request of ours: inside a dialog (BYE ...), or the INVITE of a call
+ * we place.  hdrs must hold From/To with tags, Call-ID, CSeq (and Route,
+ * Content-Type when needed).  contact_user: not "" for an INVITE: the
+ * config adds "Contact: <sip:USER@its address>" (the callee's requests
+ * then come through Kamailio).  Sent through the evrexec route
+ * "evrexec:sems_uac" (tm's t_uac_send keeps our From tag), or
+ * tm.t_uac_start when Kamailio has no evrexec module (Kamailio 5.6 then
+ * appends a second From tag of its own).  The replies come back wrapped
+ * (ser/ser_uac.h). */
 int  ser_rpc_uac(const char *method, const char *ruri, const char *next_hop,
-		 const char *hdrs, const char *body, const char *callid,
-		 ser_rpc_h *h, void *arg);
+		 const char *contact_user, const char *hdrs, const char *body,
+		 const char *callid, ser_rpc_h *h, void *arg);
+
+/* tm.cancel: CANCELs our INVITE transaction (Call-ID, CSeq number). */
+int  ser_rpc_cancel(const char *callid, unsigned cseq, ser_rpc_h *h,
+		    void *arg);
 
 /* Pending requests of arg report nothing any more (arg is going away). */
 void ser_rpc_forget(const void *arg);

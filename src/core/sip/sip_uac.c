@@ -17,8 +17,10 @@
 #include "sip_request.h"
 #include "sip/sip_msg_convert.h"
 #include "sip/sip_uac.h"
+#include "ser/ser_uac.h"
 
 struct sip_uac {
+	struct ser_uac *ser;         /* through Kamailio: the rest is unused */
 	struct sipsess *sess;
 	struct tmr tmr;              /* ring timeout */
 	const struct sip_uac_handlers *h;
@@ -79,7 +81,7 @@ static char *reply_hdrs(const struct sip_msg *msg)
 }
 
 /* A reply as sip.h shows it; NULL when out of memory.  free() it. */
-static struct sems_sip_reply *reply_of(const struct sip_msg *msg)
+struct sems_sip_reply *sip_uac_reply_of(const struct sip_msg *msg)
 {
 	struct pl body = PL_INIT, contact = PL_INIT;
 	const struct sip_hdr *ch = sip_msg_hdr(msg, SIP_HDR_CONTACT);
@@ -109,7 +111,7 @@ static struct sems_sip_reply *reply_of(const struct sip_msg *msg)
 
 static void report_reply(struct sip_uac *u, const struct sip_msg *msg)
 {
-	struct sems_sip_reply *r = reply_of(msg);
+	struct sems_sip_reply *r = sip_uac_reply_of(msg);
 	if (r && u->h->reply)
 		u->h->reply(u->arg, r);
 	free(r);
@@ -148,7 +150,7 @@ static int uac_answer(const struct sip_msg *msg, void *arg)
 		return 0;
 	u->answered = true;
 	tmr_cancel(&u->tmr);
-	if (!(r = reply_of(msg)))
+	if (!(r = sip_uac_reply_of(msg)))
 		return ENOMEM;
 	if (u->h->reply)
 		u->h->reply(u->arg, r);
@@ -229,10 +231,21 @@ int sip_uac_connect(struct sip_uac **up, const struct sip_uac_params *p,
 	struct sip_uac *u;
 	int err;
 
-	if (!sip_stack || !sess_sock)
-		return ENOTCONN;
 	if (!p->r_uri || !p->r_uri[0] || !p->from_uri || !p->from_uri[0])
 		return EINVAL;
+	if (ser_uac_enabled()) {
+		if (!(u = calloc(1, sizeof(*u))))
+			return ENOMEM;
+		err = ser_uac_connect(&u->ser, p, h, arg);
+		if (err) {
+			free(u);
+			return err;
+		}
+		*up = u;
+		return 0;
+	}
+	if (!sip_stack || !sess_sock)
+		return ENOTCONN;
 	if (!(u = calloc(1, sizeof(*u))))
 		return ENOMEM;
 	u->h = h;
@@ -274,11 +287,15 @@ int sip_uac_connect(struct sip_uac **up, const struct sip_uac_params *p,
 
 const char *sip_uac_callid(const struct sip_uac *u)
 {
+	if (u && u->ser)
+		return ser_uac_callid(u->ser);
 	return u && u->sess ? sip_dialog_callid(sipsess_dialog(u->sess)) : "";
 }
 
 bool sip_uac_answered(const struct sip_uac *u)
 {
+	if (u && u->ser)
+		return ser_uac_answered(u->ser);
 	return u && u->answered;
 }
 
@@ -286,6 +303,11 @@ void sip_uac_hangup(struct sip_uac *u, const char *hdrs)
 {
 	if (!u)
 		return;
+	if (u->ser) {
+		ser_uac_hangup(u->ser, hdrs);
+		free(u);
+		return;
+	}
 	tmr_cancel(&u->tmr);
 	if (u->sess && hdrs && hdrs[0])
 		(void)sipsess_set_close_headers(u->sess, "%s", hdrs);
@@ -298,6 +320,8 @@ int sip_uac_info(struct sip_uac *u, const char *ctype, const char *body)
 	struct mbuf *mb;
 	int err;
 
+	if (u && u->ser)
+		return ser_uac_info(u->ser, ctype, body);
 	if (!u || !u->sess || !u->answered || u->closed)
 		return ENOTCONN;
 	if (!(mb = mbuf_alloc(strlen(body) + 1)))

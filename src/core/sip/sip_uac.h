@@ -1,10 +1,12 @@
-/* sip_uac.h: one INVITE dialog we originate, over libre's sipsess.
+/* sip_uac.h: one INVITE dialog we originate, over libre's sipsess, or
+ * through Kamailio (ser/ser_uac.c) when the server runs in SER mode
+ * (socket_name set, uac_via not "sip").
  *
  * Used by dialouts (dialout.c) and by B2BUA callee legs (b2b/b2b_leg.c).
  * Signalling thread only.  The INVITE carries our SDP offer and goes
- * through sems.conf's outbound_proxy (a Route) when set; the handlers
- * below report what happens until sip_uac_hangup(), after which none is
- * called again.
+ * through sems.conf's outbound_proxy (a Route; Kamailio: the next hop)
+ * when set; the handlers below report what happens until
+ * sip_uac_hangup(), after which none is called again.
  */
 #ifndef CORE_SIP_UAC_H
 #define CORE_SIP_UAC_H
@@ -18,6 +20,10 @@ struct sems_sip_request;
 
 struct sip_uac_params {
 	const char *r_uri;       /* Request-URI (libre 1.1.0: also the To) */
+	const char *to;          /* whole To value, no tag (Kamailio only;
+				  * NULL or "": <r_uri>) */
+	const char *local_tag;   /* our From tag (Kamailio only; NULL or "":
+				  * a random one; libre always picks its own) */
 	const char *from;        /* whole From value: its display name is used */
 	const char *from_uri;    /* From URI */
 	const char *contact_user;
@@ -51,6 +57,10 @@ bool sip_uac_answered(const struct sip_uac *u);
 void sip_uac_hangup(struct sip_uac *u, const char *hdrs);
 /* An in-dialog INFO with that body (relay-only B2BUA). */
 int  sip_uac_info(struct sip_uac *u, const char *ctype, const char *body);
+
+/* A reply as sip.h shows it (Contact as next_request_uri); NULL when out
+ * of memory.  free() it. */
+struct sems_sip_reply *sip_uac_reply_of(const struct sip_msg *msg);
 
 /* set up by sip_front.c */
 void sip_uac_setup(struct sip *sip, struct sipsess_sock *sock);
