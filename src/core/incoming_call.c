@@ -21,6 +21,14 @@ static int call_fail(struct call_error *err, unsigned code, const char *reason,
 	return errnum;
 }
 
+/* RFC 3261 20.43: why the offer is not acceptable, warn-agent our host. */
+static void call_warning(struct call_error *err, unsigned code,
+			 const char *text)
+{
+	snprintf(err->hdrs, sizeof(err->hdrs), "Warning: %u %s \"%s\"\r\n",
+		 code, core_cfg.sip_ip[0] ? core_cfg.sip_ip : "sems", text);
+}
+
 /* RTP socket and SDP answer for the offer in the INVITE. */
 static int session_setup_media(struct sems_session *s, const char *offer,
 			       struct call_error *err)
@@ -35,10 +43,17 @@ static int session_setup_media(struct sems_session *s, const char *offer,
 			  core_cfg.codec_order, &s->sdp_answer, &params);
 	if (e == ENOTSUP) {
 		SEMS_INFO("call %s: no codec in common with the offer", s->dlg.callid);
+		call_warning(err, 305, "Incompatible media format");
+		return call_fail(err, 488, "Not Acceptable Here", e);
+	}
+	if (e == EMEDIUMTYPE) {
+		SEMS_INFO("call %s: the offer has no audio stream", s->dlg.callid);
+		call_warning(err, 304, "Media type not available");
 		return call_fail(err, 488, "Not Acceptable Here", e);
 	}
 	if (e) {
 		SEMS_INFO("call %s: unusable SDP offer: %s", s->dlg.callid, strerror(e));
+		call_warning(err, 399, "Malformed SDP");
 		return call_fail(err, 488, "Not Acceptable Here (bad SDP)", e);
 	}
 	rtp_stream_set_params(s->rtp, &params);

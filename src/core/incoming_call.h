@@ -16,6 +16,7 @@ struct signalling_ops;
 struct call_error {
 	unsigned code;          /* SIP status to answer with          */
 	char reason[96];        /* reason phrase                       */
+	char hdrs[160];         /* header lines for the reply, or ""   */
 };
 
 /* app_name: the application chosen by the front (it knows its routing
@@ -26,7 +27,9 @@ struct call_error {
  * keeps it as its link until ops->release), the session has got
  * SEMS_EV_INVITE, and the front sends 100 if it has not.  On failure
  * returns an errno value and fills *err with the SIP reply to send:
- * 404 unknown application, 488 no common codec / bad SDP, 503 no RTP port. */
+ * 404 unknown application, 488 no common codec / bad SDP (with an RFC
+ * 3261 Warning: 304 no audio, 305 no codec of ours, 399 unreadable), 503
+ * no RTP port. */
 int incoming_call_start(const char *app_name,
 			const struct sems_sip_request *invite,
 			const struct signalling_ops *ops, void *sig,

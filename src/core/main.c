@@ -7,6 +7,7 @@
  * their BYEs go out.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <getopt.h>
 #include <signal.h>
@@ -82,17 +83,119 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return -1;
 }
 
+/* fds 0-2 closed by whoever started us would be taken by the first
+ * sockets or files we open, and logs or stray writes would land there:
+ * /dev/null takes them first.  Returns true if stderr was closed. */
+static bool std_fds_sanitize(void)
+{
+	bool err_closed = false;
+
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (fd == 2)
+			err_closed = true;
+		int n = open("/dev/null", fd ? O_WRONLY : O_RDONLY);
+		if (n >= 0 && n != fd) {     /* cannot happen: lowest free fd */
+			(void)dup2(n, fd);
+			close(n);
+		}
+	}
+	return err_closed;
+}
+
+/* The pid in a pid file, 0 if none can be read. */
+static long pid_file_read(const char *path)
+{
+	char buf[32] = "";
+	long pid = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n > 0) {
+		buf[n] = '\0';
+		char *end;
+		pid = strtol(buf, &end, 10);
+		if (end == buf || (*end && *end != '\n') || pid <= 0)
+			pid = 0;
+	}
+	return pid;
+}
+
+static bool pid_alive(long pid)
+{
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+/* Refuses the pid file of a live process (EEXIST); a stale one (its
+ * process is gone, or it holds no pid) is removed. */
+static int pid_file_check(const char *path)
+{
+	long pid = pid_file_read(path);
+
+	if (pid && pid != (long)getpid() && pid_alive(pid)) {
+		SEMS_ERROR("pid file %s belongs to running process %ld: not "
+			   "starting", path, pid);
+		return EEXIST;
+	}
+	if (access(path, F_OK) == 0) {
+		SEMS_WARN("replacing stale pid file %s (%s)", path,
+			  pid ? "its process is gone" : "no pid in it");
+		if (unlink(path) && errno != ENOENT) {
+			int err = errno;
+			SEMS_ERROR("cannot remove pid file %s: %s", path,
+				   strerror(err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* Created exclusively: two servers cannot both believe the file is
+ * theirs.  Write errors (a full disk) are reported. */
 static int write_pid_file(const char *path)
 {
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		int err = errno;   /* logging may change errno */
-		SEMS_ERROR("cannot write pid file %s: %s", path, strerror(err));
+	char buf[32];
+	int err = 0, fd;
+
+	for (int tries = 0; tries < 2; tries++) {
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+		err = pid_file_check(path);   /* appeared meanwhile */
+		if (err)
+			return err;
+	}
+	if (fd < 0) {
+		err = errno;   /* logging may change errno */
+		SEMS_ERROR("cannot create pid file %s: %s", path, strerror(err));
 		return err;
 	}
-	fprintf(f, "%ld\n", (long)getpid());
-	fclose(f);
-	return 0;
+	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (write(fd, buf, (size_t)n) != n)
+		err = errno ? errno : EIO;
+	if (close(fd) && !err)
+		err = errno;
+	if (err) {
+		SEMS_ERROR("cannot write pid file %s: %s", path, strerror(err));
+		unlink(path);
+	}
+	return err;
+}
+
+/* Only our own: another server may have taken the name since. */
+static void remove_pid_file(const char *path)
+{
+	long pid = pid_file_read(path);
+
+	if (pid == (long)getpid())
+		unlink(path);
+	else
+		SEMS_WARN("pid file %s is not ours any more (pid %ld): left "
+			  "alone", path, pid);
 }
 
 static struct tmr shutdown_tmr;
@@ -238,6 +341,7 @@ int main(int argc, char **argv)
 {
 	struct options opt;
 	char errbuf[512];
+	bool stderr_closed = std_fds_sanitize();   /* before any open() */
 	int rc = parse_options(argc, argv, &opt);
 	if (rc >= 0)
 		return rc;
@@ -252,7 +356,11 @@ int main(int argc, char **argv)
 		core_cfg.daemonize = false;
 		core_cfg.log_stderr = true;
 	}
+	if (stderr_closed && core_cfg.log_stderr)
+		core_cfg.log_stderr = false;      /* no stderr: syslog instead */
 	log_setup((int)core_cfg.loglevel, core_cfg.log_stderr);
+	if (opt.pid_file && pid_file_check(opt.pid_file))
+		return 1;         /* before daemon(): the error is still seen */
 
 	/* fork before any thread exists */
 	if (core_cfg.daemonize && daemon(0, 0)) {
@@ -281,7 +389,7 @@ int main(int argc, char **argv)
 	stop_services();
 	libre_close();
 	if (opt.pid_file)
-		unlink(opt.pid_file);
+		remove_pid_file(opt.pid_file);
 	SEMS_INFO("sems stopped");
 	return err ? 1 : 0;
 }

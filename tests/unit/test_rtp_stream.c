@@ -293,23 +293,96 @@ START_TEST(flush_empties_the_queue_without_an_event)
 }
 END_TEST
 
-START_TEST(stream_sends_to_where_rtp_comes_from)
+static void send_rtp(int from, unsigned n)
 {
-	struct media_params p;
 	struct sockaddr_in to = { .sin_family = AF_INET };
 	uint8_t rtp[12 + 160] = { 0x80, 0 };
+
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	to.sin_port = htons(rtp_stream_local_port(rs));
+	for (unsigned i = 0; i < n; i++) {
+		rtp[3] = (uint8_t)i;
+		ck_assert_int_eq(sendto(from, rtp, sizeof(rtp), 0,
+					(struct sockaddr *)&to, sizeof(to)),
+				 (ssize_t)sizeof(rtp));
+	}
+}
+
+static void drain(int fd)
+{
+	struct packet pk;
+
+	while (recv_packet(fd, &pk, 0) > 0)
+		;
+}
+
+/* NAT: the SDP names an address nothing comes from; a source sending
+ * RTP_SOURCE_SWITCH_RUN packets in a row becomes where we send, fewer
+ * do not. */
+START_TEST(a_new_source_takes_over_after_five_packets_in_a_row)
+{
+	struct media_params p;
 	struct packet pk;
 
 	params_for(&p, peer, 0);
 	rtp_stream_set_params(rs, &p);
 	rtp_stream_start(rs);
 	ck_assert_int_gt(recv_packet(peer, &pk, 500), 0);
-	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	to.sin_port = htons(rtp_stream_local_port(rs));
-	ck_assert_int_eq(sendto(peer2, rtp, sizeof(rtp), 0,
-				(struct sockaddr *)&to, sizeof(to)),
-			 (ssize_t)sizeof(rtp));
+	send_rtp(peer2, RTP_SOURCE_SWITCH_RUN - 1);
+	sleep_ms(80);
+	ck_assert_int_eq(recv_packet(peer2, &pk, 100), -1);
+	ck_assert_uint_eq(rtp_stream_rx_foreign(rs), RTP_SOURCE_SWITCH_RUN - 1);
+	send_rtp(peer2, 1);
 	ck_assert_int_eq(recv_packet(peer2, &pk, 500), 12 + 160);
+	sleep_ms(60);
+	drain(peer);
+	ck_assert_int_eq(recv_packet(peer, &pk, 100), -1);
+}
+END_TEST
+
+/* The caller (the SDP's address) sends; a third party sending to our
+ * port as much does not take the audio: its packets are dropped. */
+START_TEST(third_party_rtp_does_not_redirect_the_stream)
+{
+	struct media_params p;
+	struct packet pk;
+
+	params_for(&p, peer, 0);
+	rtp_stream_set_params(rs, &p);
+	rtp_stream_start(rs);
+	for (int i = 0; i < 10; i++) {
+		send_rtp(peer, 1);
+		send_rtp(peer2, 3);
+		sleep_ms(5);
+	}
+	sleep_ms(80);
+	ck_assert_int_eq(recv_packet(peer2, &pk, 100), -1);
+	ck_assert_uint_eq(rtp_stream_rx_foreign(rs), 30);
+	drain(peer);
+	ck_assert_int_gt(recv_packet(peer, &pk, 200), 0);
+}
+END_TEST
+
+/* c=0.0.0.0 (or no usable address): the first source is taken at once
+ * (symmetric RTP); moving on from it needs the run of packets. */
+START_TEST(without_a_usable_sdp_address_the_first_source_is_taken)
+{
+	struct media_params p;
+	struct packet pk;
+
+	params_for(&p, peer, 0);
+	((struct sockaddr_in *)&p.remote)->sin_addr.s_addr = 0;
+	rtp_stream_set_params(rs, &p);
+	rtp_stream_start(rs);
+	send_rtp(peer2, 1);
+	ck_assert_int_eq(recv_packet(peer2, &pk, 500), 12 + 160);
+	ck_assert_uint_eq(rtp_stream_rx_foreign(rs), 0);
+	send_rtp(peer, 2);
+	sleep_ms(60);
+	drain(peer2);
+	ck_assert_int_gt(recv_packet(peer2, &pk, 200), 0);
+	ck_assert_int_eq(recv_packet(peer, &pk, 100), -1);
+	ck_assert_uint_eq(rtp_stream_rx_foreign(rs), 2);
 }
 END_TEST
 
@@ -397,7 +470,9 @@ Suite *rtp_stream_suite(void)
 	tcase_add_test(tc, enqueued_tone_is_sent_as_pcma_and_then_silence);
 	tcase_add_test(tc, playlist_items_play_back_to_back);
 	tcase_add_test(tc, flush_empties_the_queue_without_an_event);
-	tcase_add_test(tc, stream_sends_to_where_rtp_comes_from);
+	tcase_add_test(tc, a_new_source_takes_over_after_five_packets_in_a_row);
+	tcase_add_test(tc, third_party_rtp_does_not_redirect_the_stream);
+	tcase_add_test(tc, without_a_usable_sdp_address_the_first_source_is_taken);
 	tcase_add_test(tc, non_rtp_packets_do_not_move_the_stream);
 	tcase_add_test(tc, released_stream_stops_sending);
 	suite_add_tcase(s, tc);

@@ -112,14 +112,14 @@ START_TEST(garbage_offer_is_a_protocol_error)
 }
 END_TEST
 
-START_TEST(offer_without_audio_is_a_protocol_error)
+START_TEST(offer_without_audio_has_no_media_type_for_us)
 {
 	static const char offer[] = OFFER_HEAD
 		"m=video 40000 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n";
 	int err = sdp_negotiate(offer, "127.0.0.1", 10000, NULL, &answer,
 				&params);
 
-	ck_assert_int_eq(err, EPROTO);
+	ck_assert_int_eq(err, EMEDIUMTYPE);
 	ck_assert_ptr_null(answer);
 }
 END_TEST
@@ -272,6 +272,61 @@ START_TEST(a_broken_rtpmap_on_the_video_line_does_not_stop_audio)
 	ck_assert_str_eq(negotiated(offer, NULL), "PCMU");
 	ck_assert_ptr_nonnull(strstr(answer, "m=audio 10000 RTP/AVP 0\r\n"));
 	ck_assert_ptr_nonnull(strstr(answer, "m=video 0 "));
+}
+END_TEST
+
+START_TEST(a_broken_rtpmap_on_the_audio_line_is_ignored)
+{
+	static const char offer[] = OFFER_HEAD
+		"m=audio 40000 RTP/AVP 98 0\r\n"
+		"a=rtpmap:98 foo\r\n"
+		"a=rtpmap:0 PCMU/8000\r\n";
+
+	ck_assert_str_eq(negotiated(offer, NULL), "PCMU");
+	ck_assert_int_eq(params.payload_type, 0);
+	ck_assert_ptr_nonnull(strstr(answer, "m=audio 10000 RTP/AVP 0\r\n"));
+	ck_assert_ptr_null(strstr(answer, "foo"));
+}
+END_TEST
+
+START_TEST(unknown_and_broken_lines_anywhere_are_ignored)
+{
+	static const char offer[] = "v=0\r\no=alice 1 1 IN IP4 10.0.0.1\r\n"
+		"s=-\r\nc=IN IP4 10.0.0.1\r\nb=AS:x\r\nt=0 0\r\n"
+		"a=x-unknown-session-attribute:whatever\r\n"
+		"this line is no SDP\r\n"
+		"m=audio 40000 RTP/AVP 8 101\r\n"
+		"b=TIAS\r\n"
+		"a=rtpmap:8 PCMA/8000\r\n"
+		"a=rtpmap:101 telephone-event/8000\r\n"
+		"a=fmtp:101\r\n"
+		"a=rtcp:abc\r\n"
+		"a=rtpmap:\r\n"
+		"a=x-foo\r\n"
+		"a=ptime:20\r\n"
+		"m=application 5000 udp wb\r\n"
+		"a=rtpmap:1 junk\r\n"
+		"m=text 5002 RTP/AVP 98\r\n"
+		"a=fmtp:98\r\n";
+
+	ck_assert_str_eq(negotiated(offer, NULL), "PCMA");
+	ck_assert_int_eq(params.telev_pt, 101);
+	ck_assert_ptr_nonnull(strstr(answer, "m=audio 10000 RTP/AVP 8 101\r\n"));
+	ck_assert_ptr_nonnull(strstr(answer, "m=application 0 "));
+	ck_assert_ptr_nonnull(strstr(answer, "m=text 0 "));
+}
+END_TEST
+
+START_TEST(junk_around_an_unusable_codec_is_still_not_supported)
+{
+	static const char offer[] = OFFER_HEAD
+		"m=audio 40000 RTP/AVP 18 98\r\n"
+		"a=rtpmap:18 G729/8000\r\n"
+		"a=rtpmap:98 foo\r\n";
+
+	ck_assert_int_eq(sdp_negotiate(offer, "127.0.0.1", 10000, NULL,
+				       &answer, &params), ENOTSUP);
+	ck_assert_ptr_null(answer);
 }
 END_TEST
 
@@ -456,7 +511,7 @@ Suite *sdp_suite(void)
 	tcase_add_test(tc, telephone_event_absent_when_not_offered);
 	tcase_add_test(tc, offer_without_common_codec_is_not_supported);
 	tcase_add_test(tc, garbage_offer_is_a_protocol_error);
-	tcase_add_test(tc, offer_without_audio_is_a_protocol_error);
+	tcase_add_test(tc, offer_without_audio_has_no_media_type_for_us);
 	tcase_add_test(tc, answer_has_our_address_and_port);
 	tcase_add_test(tc, remote_address_comes_from_the_offer);
 	tcase_add_test(tc, codec_order_chooses_g722_when_offered);
@@ -469,6 +524,9 @@ Suite *sdp_suite(void)
 	tcase_add_test(tc, pcmu_takes_telephone_event_at_8000_when_both_are_offered);
 	tcase_add_test(tc, opus_takes_telephone_event_at_8000_when_only_that_is_offered);
 	tcase_add_test(tc, a_broken_rtpmap_on_the_video_line_does_not_stop_audio);
+	tcase_add_test(tc, a_broken_rtpmap_on_the_audio_line_is_ignored);
+	tcase_add_test(tc, unknown_and_broken_lines_anywhere_are_ignored);
+	tcase_add_test(tc, junk_around_an_unusable_codec_is_still_not_supported);
 	tcase_add_test(tc, an_offer_with_video_first_answers_both_lines_in_order);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("offer");

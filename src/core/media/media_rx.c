@@ -1,7 +1,14 @@
 /* media_rx.c: the receive half of a stream's tick (media thread).
  *
- * Every packet waiting on the socket is read: symmetric RTP learns the
- * caller's address from the first valid one; telephone-events go to the
+ * Every packet waiting on the socket is read.  Where RTP comes from is
+ * checked first (as Asterisk's strictrtp and rtpengine do): the caller's
+ * address from the SDP is confirmed by its first packet; when the SDP
+ * address cannot be used (0.0.0.0), the first source is taken (symmetric
+ * RTP).  Packets from any other source are dropped and counted; a new
+ * source replaces the confirmed one only after RTP_SOURCE_SWITCH_RUN
+ * packets in a row with none from the old one (NAT rebinding, or a
+ * caller behind NAT whose SDP names its private address), so a third
+ * party sending to our port cannot take the call's audio.  Telephone-events go to the
  * RFC 4733 detector at once (they carry their own timestamps), audio of
  * the negotiated payload type goes into libre's jitter buffer, which
  * reorders by sequence number and drops duplicates.  Once per tick one
@@ -11,7 +18,9 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <re.h>
+#include <sems/log.h>
 #include "media/codec.h"
 #include "media/rtp_stream_internal.h"
 
@@ -50,16 +59,93 @@ void media_rx_free(struct rtp_stream *rs)
 	rs->rx.inband = NULL;
 }
 
-static void learn_remote(struct rtp_stream *rs,
-			 const struct sockaddr_storage *src, socklen_t len)
+static bool addr_same(const struct sockaddr_storage *a, socklen_t alen,
+		      const struct sockaddr_storage *b, socklen_t blen)
 {
+	if (!alen || !blen || a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+
+		return x->sin_port == y->sin_port &&
+		       x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+
+		return x->sin6_port == y->sin6_port &&
+		       !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
+	}
+	return alen == blen && !memcmp(a, b, alen);
+}
+
+static bool addr_usable(const struct sockaddr_storage *a, socklen_t len)
+{
+	if (a->ss_family == AF_INET && len >= sizeof(struct sockaddr_in))
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr != 0 &&
+		       ((const struct sockaddr_in *)a)->sin_port != 0;
+	if (a->ss_family == AF_INET6 && len >= sizeof(struct sockaddr_in6))
+		return !IN6_IS_ADDR_UNSPECIFIED(
+			&((const struct sockaddr_in6 *)a)->sin6_addr) &&
+		       ((const struct sockaddr_in6 *)a)->sin6_port != 0;
+	return false;
+}
+
+static void source_take(struct rtp_stream *rs,
+			const struct sockaddr_storage *src, socklen_t len)
+{
+	memcpy(&rs->remote, src, len);
+	rs->remote_len = len;
+	rs->remote_learned = true;
+	rs->rx.cand_run = 0;
+}
+
+/* Whether a packet from src is the caller's (see the top). */
+static bool source_ok(struct rtp_stream *rs,
+		      const struct sockaddr_storage *src, socklen_t len)
+{
+	struct media_rx *rx = &rs->rx;
+	bool ok = false, switched = false;
+	char from[INET6_ADDRSTRLEN + 8] = "";
+
 	pthread_mutex_lock(&rs->lock);
-	if (!rs->remote_learned) {
-		memcpy(&rs->remote, src, len);
-		rs->remote_len = len;
-		rs->remote_learned = true;
+	if (rs->remote_learned) {
+		ok = addr_same(&rs->remote, rs->remote_len, src, len);
+	} else if (!addr_usable(&rs->sdp_remote, rs->sdp_remote_len)) {
+		source_take(rs, src, len);      /* symmetric RTP */
+		ok = true;
+	} else if (addr_same(&rs->sdp_remote, rs->sdp_remote_len, src, len)) {
+		source_take(rs, src, len);      /* the SDP's, confirmed */
+		ok = true;
+	}
+	if (ok) {
+		rx->cand_run = 0;
+	} else {
+		if (rx->cand_run && addr_same(&rx->cand, rx->cand_len, src, len)) {
+			rx->cand_run++;
+		} else {
+			memcpy(&rx->cand, src, len);
+			rx->cand_len = len;
+			rx->cand_run = 1;
+		}
+		if (rx->cand_run >= RTP_SOURCE_SWITCH_RUN) {
+			source_take(rs, src, len);
+			ok = switched = true;
+		}
 	}
 	pthread_mutex_unlock(&rs->lock);
+	if (!ok)
+		atomic_fetch_add(&rs->rx_foreign, 1);
+	if (switched) {
+		struct sa sa;
+
+		if (!sa_set_sa(&sa, (const struct sockaddr *)src))
+			(void)re_snprintf(from, sizeof(from), "%J", &sa);
+		SEMS_INFO("rtp: port %u: the caller's RTP now comes from %s "
+			  "(%u packets in a row)", rs->port, from,
+			  RTP_SOURCE_SWITCH_RUN);
+	}
+	return ok;
 }
 
 static void fifo_put(struct media_rx *rx, const int16_t *pcm, size_t n)
@@ -140,8 +226,9 @@ void media_rx_drain(struct rtp_stream *rs, uint64_t now)
 			     (struct sockaddr *)&src, &srclen);
 		if (n < 0)
 			break;
-		if (n >= RTP_HEADER_SIZE && (buf[0] >> 6) == RTP_VERSION)
-			learn_remote(rs, &src, srclen);
+		if (n < RTP_HEADER_SIZE || (buf[0] >> 6) != RTP_VERSION ||
+		    srclen > sizeof(src) || !source_ok(rs, &src, srclen))
+			continue;
 		packet(rs, buf, (size_t)n, now);
 	}
 	dtmf_rfc4733_poll(&rs->rx.rfc4733, now);

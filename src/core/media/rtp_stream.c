@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <re.h>
 #include <sems/audio.h>
+#include <sems/log.h>
 #include "session_internal.h"
 #include "media/codec.h"
 #include "media/sdp_negotiate.h"
@@ -126,6 +127,7 @@ int rtp_stream_alloc(struct rtp_stream **rsp, struct sems_session *s,
 	atomic_init(&rs->dtmf_receiving, false);
 	atomic_init(&rs->dtmf_detection, true);
 	atomic_init(&rs->connected, true);
+	atomic_init(&rs->rx_foreign, 0);
 	pthread_mutex_init(&rs->lock, NULL);
 	rs->sess = s;
 	rs->pt = rs->telev_pt = -1;
@@ -155,6 +157,11 @@ void rtp_stream_deref(struct rtp_stream *rs)
 {
 	if (!rs || atomic_fetch_sub(&rs->refs, 1) != 1)
 		return;
+	uint64_t foreign = atomic_load(&rs->rx_foreign);
+	if (foreign)
+		SEMS_INFO("rtp: port %u: %llu RTP packets from other sources "
+			  "than the caller's dropped", rs->port,
+			  (unsigned long long)foreign);
 	close(rs->fd);
 	media_bridge_free_all(rs);
 	playlist_entries_free(playlist_take_all(&rs->pl));
@@ -224,6 +231,11 @@ void rtp_stream_update_params(struct rtp_stream *rs,
 	}
 	pthread_mutex_unlock(&rs->lock);
 	rtp_stream_set_params(rs, p);
+}
+
+uint64_t rtp_stream_rx_foreign(struct rtp_stream *rs)
+{
+	return rs ? atomic_load(&rs->rx_foreign) : 0;
 }
 
 bool rtp_stream_held(struct rtp_stream *rs)

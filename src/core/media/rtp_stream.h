@@ -42,6 +42,9 @@ int  rtp_stream_bridge(struct rtp_stream *rs, struct rtp_stream *peer);
 void rtp_stream_update_params(struct rtp_stream *rs,
 			      const struct media_params *p);
 bool rtp_stream_held(struct rtp_stream *rs);
+/* RTP packets dropped because they came from another source than the
+ * caller's (see media_rx.c). */
+uint64_t rtp_stream_rx_foreign(struct rtp_stream *rs);
 /* Hands the stream to a media thread (idempotent). */
 void rtp_stream_start(struct rtp_stream *rs);
 /* Detaches from the media thread and releases the caller's reference;

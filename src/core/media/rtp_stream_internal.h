@@ -45,6 +45,10 @@ struct media_rx {
 	int16_t fifo[RTP_RX_FIFO];       /* decoded samples */
 	size_t fifo_n;
 	unsigned concealed;              /* frames concealed in a row */
+	/* a source other than the confirmed one (media_rx.c, source_ok) */
+	struct sockaddr_storage cand;
+	socklen_t cand_len;
+	unsigned cand_run;               /* its packets in a row */
 };
 
 /* Outgoing RFC 4733 (sendDtmf), media thread once queued. */
@@ -75,7 +79,7 @@ struct rtp_stream {
 	int telev_clock;              /* 0 without telephone-event */
 	struct sockaddr_storage remote;
 	socklen_t remote_len;     /* 0: nowhere to send yet */
-	bool remote_learned;      /* symmetric RTP: from the first packet */
+	bool remote_learned;      /* the source is confirmed (media_rx.c) */
 	struct sockaddr_storage sdp_remote;   /* as the last SDP said */
 	socklen_t sdp_remote_len;
 	bool params_changed;      /* the media thread must pick them up */
@@ -93,6 +97,7 @@ struct rtp_stream {
 	uint32_t ts, ssrc;
 	bool marker;
 	uint64_t last_rx_ms;
+	atomic_uint_least64_t rx_foreign;  /* RTP from other sources, dropped */
 	bool timeout_posted;
 	struct media_rx rx;
 };
@@ -125,6 +130,9 @@ void media_rx_free(struct rtp_stream *rs);
 /* The telephone-event clock of the negotiated format (8000, 48000). */
 void media_rx_set_telev_clock(struct rtp_stream *rs, unsigned clock);
 void media_rx_drain(struct rtp_stream *rs, uint64_t now);
+/* Packets in a row from a new source before it replaces the confirmed
+ * one (NAT rebinding), none from the old one meanwhile. */
+enum { RTP_SOURCE_SWITCH_RUN = 5 };
 bool media_rx_frame(struct rtp_stream *rs, int16_t *pcm, size_t n,
 		    uint64_t now);
 

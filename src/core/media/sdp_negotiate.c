@@ -9,9 +9,12 @@
  *
  * libre fails the whole SDP on one attribute it cannot parse (an rtpmap
  * without a clock rate, say).  When that happens we decode again with the
- * non-audio m= sections reduced to their m= lines: those are rejected in
- * the answer anyway.  A bad attribute of the audio section itself still
- * fails the offer (EPROTO).
+ * non-audio m= sections reduced to their m= lines (those are rejected in
+ * the answer anyway) and, in the rest, without the lines libre cannot
+ * read: an unknown or broken attribute is ignored (RFC 4566 5.13), and a
+ * format whose rtpmap was dropped is only usable by its static payload
+ * type.  What is still unreadable (no v=0, a broken m= or c= line) fails
+ * the offer (EPROTO).
  */
 #include <errno.h>
 #include <limits.h>
@@ -155,8 +158,60 @@ static int sdp_decode_str(struct sdp_session *sess, const char *sdp,
 	return err == ENOMEM ? ENOMEM : err ? EPROTO : 0;
 }
 
-/* The SDP with only the m= line of each non-audio section. */
-static char *sdp_audio_attrs_only(const char *sdp)
+/* libre's SDP decoder (1.1.0) fails the whole offer on one line it cannot
+ * read: a line that is not "x=...", an a=rtpmap without "name/rate", an
+ * a=fmtp without parameters, an a=rtcp without a port, a b= without
+ * "type:number".  These checks mirror its patterns, so that what passes
+ * them decodes. */
+static bool is_digit_run(const char *p, const char *end, const char **after)
+{
+	const char *q = p;
+
+	while (q < end && *q >= '0' && *q <= '9')
+		q++;
+	*after = q;
+	return q > p;
+}
+
+static bool attr_readable(const char *v, const char *end)
+{
+	const char *p, *q;
+
+	if (end - v > 7 && !strncmp(v, "rtpmap:", 7)) {
+		p = memchr(v + 7, ' ', (size_t)(end - v - 7));
+		if (!p || p == v + 7)
+			return false;
+		q = memchr(p + 1, '/', (size_t)(end - p - 1));
+		return q && q > p + 1 && is_digit_run(q + 1, end, &q);
+	}
+	if (end - v >= 5 && !strncmp(v, "fmtp:", 5)) {
+		p = memchr(v + 5, ' ', (size_t)(end - v - 5));
+		return p && p > v + 5;
+	}
+	if (end - v >= 5 && !strncmp(v, "rtcp:", 5))
+		return is_digit_run(v + 5, end, &q);
+	return true;
+}
+
+static bool line_readable(const char *p, const char *end)
+{
+	const char *q;
+
+	if (end - p < 2 || p[1] != '=')
+		return false;
+	if (p[0] == 'a')
+		return attr_readable(p + 2, end);
+	if (p[0] == 'b') {
+		q = memchr(p + 2, ':', (size_t)(end - p - 2));
+		return q && q > p + 2 && is_digit_run(q + 1, end, &q);
+	}
+	return true;
+}
+
+/* The SDP without what we do not use and libre cannot read: only the m=
+ * line of each non-audio section, and no line libre would fail on (an
+ * unknown or broken attribute is ignored, RFC 4566 5.13). */
+static char *sdp_reduced(const char *sdp)
 {
 	char *out = malloc(strlen(sdp) + 1), *o = out;
 	bool other = false;
@@ -165,13 +220,14 @@ static char *sdp_audio_attrs_only(const char *sdp)
 		return NULL;
 	for (const char *p = sdp; *p;) {
 		size_t n = strcspn(p, "\r\n");
-
 		bool mline = !strncmp(p, "m=", 2);
+		bool keep;
 
-		n += strspn(p + n, "\r\n");
 		if (mline)
 			other = strncmp(p, "m=audio ", 8) != 0;
-		if (mline || !other) {
+		keep = mline || (!other && n && line_readable(p, p + n));
+		n += strspn(p + n, "\r\n");
+		if (keep) {
 			memcpy(o, p, n);
 			o += n;
 		}
@@ -195,7 +251,9 @@ static int offer_decode(struct sdp_session **sessp, struct sdp_media **mp,
 	if (err != EPROTO)
 		return err;
 	*sessp = mem_deref(*sessp);
-	reduced = sdp_audio_attrs_only(offer);
+	if (strncmp(offer, "v=", 2))
+		return EPROTO;          /* not SDP at all */
+	reduced = sdp_reduced(offer);
 	if (!reduced)
 		return ENOMEM;
 	err = session_create(sessp, mp, media_ip, rtp_port, NULL, true);
@@ -333,7 +391,7 @@ static int answer_choose(struct sdp_media *m, const char *order,
 
 	/* an offer without an audio line leaves ours without a remote port */
 	if (!sdp_media_rport(m) && !sdp_media_format_lst(m, false)->head)
-		return EPROTO;
+		return EMEDIUMTYPE;
 	fmt = codec_choose(fmts, order, &c);
 	if (!fmt)
 		return ENOTSUP;

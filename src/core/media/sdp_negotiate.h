@@ -32,9 +32,11 @@ struct media_params {
 };
 
 /* offer: SDP text.  On success *answerp is a malloc()ed SDP answer for
- * local address media_ip and port rtp_port.  Returns 0, EPROTO for an
- * offer that does not parse, or ENOTSUP when no codec is in common (the
- * caller then answers 488). */
+ * local address media_ip and port rtp_port.  Unknown or broken attributes
+ * and media sections other than audio are ignored.  Returns 0, EPROTO for
+ * an offer that does not parse even so, EMEDIUMTYPE when it has no audio
+ * stream, or ENOTSUP when no codec is in common (the caller then answers
+ * 488, with Warning 304 or 305 for the last two). */
 int sdp_negotiate(const char *offer, const char *media_ip, uint16_t rtp_port,
 		  const char *codec_order, char **answerp,
 		  struct media_params *params);

@@ -52,8 +52,8 @@ static struct ser_call *ser_call_of(struct sems_session *s)
 }
 
 /* Stateless-looking answers for requests without a call of ours. */
-static void reply_plain(const struct ser_request *sr, unsigned code,
-			const char *reason)
+static void reply_hdrs(const struct ser_request *sr, unsigned code,
+		       const char *reason, const char *hdrs)
 {
 	char tag[24];
 	const char *to_tag = sr->req.to_tag;
@@ -61,8 +61,14 @@ static void reply_plain(const struct ser_request *sr, unsigned code,
 		snprintf(tag, sizeof(tag), "%016llx", (unsigned long long)rand_u64());
 		to_tag = tag;
 	}
-	(void)ser_rpc_reply(sr->hash_label, code, reason, to_tag, "", "",
+	(void)ser_rpc_reply(sr->hash_label, code, reason, to_tag, hdrs, "",
 			    sr->req.callid, NULL, NULL);
+}
+
+static void reply_plain(const struct ser_request *sr, unsigned code,
+			const char *reason)
+{
+	reply_hdrs(sr, code, reason, "");
 }
 
 /* ---- signalling_ops ---- */
@@ -328,7 +334,7 @@ void ser_call_incoming(const struct ser_request *sr)
 	}
 	if (incoming_call_start(app, &sr->req, &ser_call_ops, call, &call->s,
 				&cerr)) {
-		reply_plain(sr, cerr.code, cerr.reason);
+		reply_hdrs(sr, cerr.code, cerr.reason, cerr.hdrs);
 		ser_call_free(call);
 		goto out;
 	}

@@ -761,11 +761,17 @@ static void sip_call_answer_timeout(void *arg)
 	session_mark_dialog_over(call->s);
 }
 
+static void sip_call_reject_hdrs(const struct sip_msg *msg, unsigned code,
+				 const char *reason, const char *hdrs)
+{
+	(void)sip_treplyf(NULL, NULL, sip_stack, msg, false, code, reason,
+			  "%sContent-Length: 0\r\n\r\n", hdrs);
+}
+
 static void sip_call_reject(const struct sip_msg *msg, unsigned code,
 			    const char *reason)
 {
-	(void)sip_treplyf(NULL, NULL, sip_stack, msg, false, code, reason,
-			  "Content-Length: 0\r\n\r\n");
+	sip_call_reject_hdrs(msg, code, reason, "");
 }
 
 struct sems_session *sip_call_find(const struct pl *callid,
@@ -834,7 +840,7 @@ void sip_call_incoming(const struct sip_msg *msg, void *arg)
 	}
 	if (incoming_call_start(app_name, req, &sip_call_ops, call, &call->s,
 				&cerr)) {
-		sip_call_reject(msg, cerr.code, cerr.reason);
+		sip_call_reject_hdrs(msg, cerr.code, cerr.reason, cerr.hdrs);
 		free(call);
 		goto out;
 	}

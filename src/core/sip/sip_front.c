@@ -9,10 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
 #include <re.h>
 #include <sems/log.h>
 #include "session_internal.h"
 #include "sip/sip_call.h"
+#include "sip/sip_check.h"
 #include "sip/sip_front.h"
 #include "sip/sip_msg_convert.h"
 #include "sip/sip_uac.h"
@@ -105,9 +108,46 @@ static bool request_outside_call(const struct sip_msg *msg, void *arg)
 	return true;
 }
 
+/* libre keeps its UDP socket to itself; the first UDP request shows it
+ * (msg->sock), so one is sent to ourselves at start: the helper of
+ * sip_check.c is on the socket before the first caller's datagram. */
+static char probe_callid[48];
+
+static void probe_send(const struct sa *laddr)
+{
+	struct sa dst = *laddr;
+	char buf[512];
+	int fd, n;
+
+	if (sa_is_any(&dst))
+		(void)sa_set_str(&dst, sa_af(laddr) == AF_INET6 ? "::1" :
+				 "127.0.0.1", sa_port(laddr));
+	snprintf(probe_callid, sizeof(probe_callid), "sems-probe-%08x%08x",
+		 rand_u32(), rand_u32());
+	n = snprintf(buf, sizeof(buf),
+		     "OPTIONS sip:probe@%s SIP/2.0\r\n"
+		     "Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK%s\r\n"
+		     "From: <sip:probe@invalid>;tag=1\r\nTo: <sip:probe@invalid>\r\n"
+		     "Call-ID: %s\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n",
+		     "invalid", probe_callid, probe_callid);
+	fd = socket(sa_af(&dst), SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	if (sendto(fd, buf, (size_t)n, 0, &dst.u.sa, dst.len) < 0)
+		SEMS_WARN("sip: cannot reach our own UDP socket: %s",
+			  strerror(errno));
+	close(fd);
+}
+
 static bool pre_request(const struct sip_msg *msg, void *arg)
 {
 	(void)arg;
+	if (msg->tp == SIP_TRANSP_UDP)
+		sip_check_udp_install(msg->sock, signature);
+	if (probe_callid[0] && !pl_strcmp(&msg->callid, probe_callid))
+		return true;            /* our own probe: nothing to answer */
+	if (sip_check_request(sip_stack, msg, signature))
+		return true;
 	return sip_call_pre_request(msg);
 }
 
@@ -156,6 +196,7 @@ int sip_front_start(const char *ip, unsigned port, const char *sig)
 	if (err)
 		goto out;
 	sip_set_trace_handler(sip_stack, sip_trace);
+	probe_send(&laddr);
 	sip_call_setup(sip_stack, sess_sock);
 	sip_uac_setup(sip_stack, sess_sock);     /* dialouts, B2BUA legs */
 	SEMS_INFO("SIP listening on %s:%u (UDP, TCP)", ip, port);
@@ -168,6 +209,7 @@ int sip_front_start(const char *ip, unsigned port, const char *sig)
 void sip_front_stop(void)
 {
 	sip_call_forget_parked();
+	sip_check_close();
 	outside_lsnr = mem_deref(outside_lsnr);
 	pre_lsnr = mem_deref(pre_lsnr);
 	sess_sock = mem_deref(sess_sock);
