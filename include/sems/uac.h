@@ -31,7 +31,7 @@
  * come to the owning session as SEMS_EV_B2B_OTHER_REPLY (reply->code and
  * reason, every provisional and final one), a BYE from the callee as
  * SEMS_EV_B2B_OTHER_BYE.  Once the callee answered, the two calls are
- * bridged: the audio each party sends is decoded and re-encoded for the
+ * bridged (media relayed; b2b_media=reinvite: see sems_b2b_media): the audio each party sends is decoded and re-encoded for the
  * other (codecs and rates may differ), RFC 4733 key presses of the caller
  * are sent on as RFC 4733 events to the callee.  The owner's playlist is
  * not played while bridged.  When the owning session ends, the callee
@@ -66,6 +66,17 @@ int sems_dialout(const char *app_name, const char *user, const char *r_uri,
  * call, or none given).  Lives as long as the session. */
 const char *sems_session_params(const struct sems_session *s);
 
+/* How the media of a B2BUA call flows (ivr.conf b2b_media).
+ *   RELAY     through the server: each leg negotiates with us, audio is
+ *             decoded and re-encoded (the default).
+ *   REINVITE  end to end, SEMS's way: the callee is INVITEd with the
+ *             caller's SDP offer, and once it answered the caller gets
+ *             its SDP (in the 200 if the caller was not answered yet,
+ *             else by a re-INVITE); the caller's stream on the server
+ *             then sends nothing.  Direct SIP only: through Kamailio the
+ *             call is relayed (a warning is logged). */
+enum sems_b2b_media { SEMS_B2B_MEDIA_RELAY, SEMS_B2B_MEDIA_REINVITE };
+
 /* B2BUA.  remote_party/remote_uri: the callee's To value and R-URI, both
  * NULL or "" for the owner's original To and R-URI; local_party/local_uri:
  * From value and URI, used only when both are given (else the owner's
@@ -76,6 +87,13 @@ const char *sems_session_params(const struct sems_session *s);
 int  sems_b2b_connect_callee(struct sems_session *s, const char *remote_party,
 			     const char *remote_uri, const char *local_party,
 			     const char *local_uri, const char *hdrs);
+/* The same with the media mode of this call (the one above relays). */
+int  sems_b2b_connect_callee_media(struct sems_session *s,
+				   const char *remote_party,
+				   const char *remote_uri,
+				   const char *local_party,
+				   const char *local_uri, const char *hdrs,
+				   enum sems_b2b_media media);
 /* Ends the callee leg: BYE once answered, CANCEL before; no
  * SEMS_EV_B2B_OTHER_BYE follows.  0, or ENOENT when there is none. */
 int  sems_b2b_terminate_other(struct sems_session *s);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sems/log.h>
 #include "app_registry.h"
+#include "b2b/b2b.h"
 #include "core_config.h"
 #include "incoming_call.h"
 #include "media/rtp_stream.h"
@@ -111,6 +112,8 @@ int session_media_reoffer(struct sems_session *s, const char *offer)
 
 	if (!s->rtp || !offer || !offer[0])
 		return 0;
+	if (rtp_stream_end_to_end(s->rtp))   /* B2BUA b2b_media=reinvite */
+		return b2b_caller_reoffer(s, offer);
 	int e = sdp_negotiate(offer, core_cfg.media_ip,
 			      rtp_stream_local_port(s->rtp), core_cfg.codec_order,
 			      &answer, &params);

@@ -109,6 +109,8 @@ struct sems_session {
 	struct b2b_leg *b2b;        /* signalling thread: the callee leg  */
 	atomic_bool b2b_pending;    /* connect requested, not yet ended   */
 	atomic_bool relay_only;     /* setRelayonly()                     */
+	bool b2b_reinvite_warned;   /* signalling thread: b2b_media=reinvite
+				     * not possible, logged once        */
 	bool ended_signalling;          /* signalling thread: released    */
 	bool media_started;         /* worker only */
 	bool app_created;           /* worker only */

@@ -79,6 +79,9 @@ struct sems_session *ivr_dialog_bound(IvrDialogObject *self,
 extern PyMethodDef ivr_dialog_media_methods[];
 extern PyMethodDef ivr_dialog_digits_methods[];
 extern PyMethodDef ivr_dialog_b2b_methods[];    /* ivr_dialog_b2b.c */
+/* ivr.conf b2b_media (ivr_plugin.c): connectCallee's default media mode,
+ * an enum sems_b2b_media value */
+extern int ivr_b2b_media;
 extern PyMethodDef ivr_dialog_sip_methods[];
 /* ivr_dialog_sip.c: the sipfrag status of a NOTIFY about a REFER, or 0. */
 int ivr_refer_status(const struct sems_sip_request *req);

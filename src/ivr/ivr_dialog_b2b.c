@@ -3,7 +3,8 @@
  * connectCallee(remote_party, remote_uri[, local_party, local_uri]) or
  * connectCallee(None): INVITE the callee with invite_req.hdrs; replies
  * come to onOtherReply(code, reason), the callee's BYE to onOtherBye().
- * Media is relayed through the server (sems/uac.h, media_bridge.c).
+ * Media is relayed through the server (sems/uac.h, media_bridge.c), or
+ * flows end to end with ivr.conf b2b_media=reinvite or media="reinvite".
  * terminateLeg(): BYE this leg (the caller) and stop; the callee leg
  * ends with the session.  terminateOtherLeg(): BYE/CANCEL the callee.
  * setRelayonly()/setNoRelayonly(): relay the caller's in-dialog INFO.
@@ -12,6 +13,8 @@
 #include <errno.h>
 #include <string.h>
 #include <sems/uac.h>
+
+int ivr_b2b_media = SEMS_B2B_MEDIA_RELAY;
 
 /* The hdrs of invite_req (scripts edit them before connectCallee). */
 static PyObject *invite_hdrs(IvrDialogObject *self)
@@ -33,21 +36,38 @@ static PyObject *invite_hdrs(IvrDialogObject *self)
 
 PyDoc_STRVAR(connect_callee_doc,
 "connectCallee($self, remote_party, remote_uri=None, local_party=None,\n"
-"              local_uri=None, /)\n--\n\n"
+"              local_uri=None, /, *, media=None)\n--\n\n"
 "Call the callee (None: the original To and R-URI) with invite_req.hdrs;\n"
 "From is the caller unless local_party and local_uri are both given.\n"
 "Replies reach onOtherReply(code, reason); once answered both parties\n"
-"hear each other.");
+"hear each other.  media: \"relay\" or \"reinvite\" (None: ivr.conf's\n"
+"b2b_media).");
 
-static PyObject *dialog_connect_callee(IvrDialogObject *self, PyObject *args)
+static PyObject *dialog_connect_callee(IvrDialogObject *self, PyObject *args,
+				       PyObject *kwargs)
 {
-	const char *rp = NULL, *ru = NULL, *lp = NULL, *lu = NULL, *hdrs;
+	static char *kw[] = { "", "", "", "", "media", NULL };
+	const char *rp = NULL, *ru = NULL, *lp = NULL, *lu = NULL, *hdrs,
+		   *media = NULL;
+	enum sems_b2b_media mode = (enum sems_b2b_media)ivr_b2b_media;
 	struct sems_session *s;
 	PyObject *h;
 	int err;
 
-	if (!PyArg_ParseTuple(args, "z|zzz:connectCallee", &rp, &ru, &lp, &lu) ||
-	    !(s = ivr_dialog_bound(self, "connectCallee")))
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "z|zzz$z:connectCallee",
+					 kw, &rp, &ru, &lp, &lu, &media))
+		return NULL;
+	if (media && !strcmp(media, "relay"))
+		mode = SEMS_B2B_MEDIA_RELAY;
+	else if (media && !strcmp(media, "reinvite"))
+		mode = SEMS_B2B_MEDIA_REINVITE;
+	else if (media) {
+		PyErr_Format(PyExc_ValueError, "IvrDialogBase.connectCallee: "
+			     "media must be \"relay\" or \"reinvite\", not "
+			     "\"%s\"", media);
+		return NULL;
+	}
+	if (!(s = ivr_dialog_bound(self, "connectCallee")))
 		return NULL;
 	if (rp && !ru) {
 		PyErr_SetString(PyExc_TypeError, "IvrDialogBase.connectCallee: "
@@ -60,7 +80,7 @@ static PyObject *dialog_connect_callee(IvrDialogObject *self, PyObject *args)
 		Py_XDECREF(h);
 		return NULL;
 	}
-	err = sems_b2b_connect_callee(s, rp, ru, lp, lu, hdrs);
+	err = sems_b2b_connect_callee_media(s, rp, ru, lp, lu, hdrs, mode);
 	Py_DECREF(h);
 	if (err) {
 		PyErr_Format(PyExc_RuntimeError, "IvrDialogBase.connectCallee: %s",
@@ -133,8 +153,8 @@ static PyObject *dialog_set_no_relayonly(IvrDialogObject *self,
 }
 
 PyMethodDef ivr_dialog_b2b_methods[] = {
-	{"connectCallee", (PyCFunction)dialog_connect_callee, METH_VARARGS,
-	 connect_callee_doc},
+	{"connectCallee", (PyCFunction)(void (*)(void))dialog_connect_callee,
+	 METH_VARARGS | METH_KEYWORDS, connect_callee_doc},
 	{"terminateLeg", (PyCFunction)dialog_terminate_leg, METH_NOARGS,
 	 terminate_leg_doc},
 	{"terminateOtherLeg", (PyCFunction)dialog_terminate_other_leg,

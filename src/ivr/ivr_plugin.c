@@ -21,6 +21,7 @@
 #include <sems/config.h>
 #include <sems/log.h>
 #include <sems/plugin.h>
+#include <sems/uac.h>
 
 static PyThreadState *main_tstate;   /* saved while the GIL is released */
 
@@ -130,12 +131,15 @@ static int ivr_init(const char *config_dir)
 		err = EINVAL;
 		goto out;
 	}
-	/* B2BUA media: relay (default) through the server; SEMS's re-INVITE
-	 * of the caller with the callee's SDP is not implemented yet. */
+	/* B2BUA media: relay (default) through the server, or SEMS's
+	 * re-INVITE of the caller with the callee's SDP (end to end) */
 	v = sems_config_get(cfg, "b2b_media");
-	if (v && *v && strcmp(v, "relay"))
-		SEMS_WARN("ivr: %s: b2b_media=%s is not supported (yet): B2BUA "
-			  "media is relayed (b2b_media=relay)", path, v);
+	ivr_b2b_media = SEMS_B2B_MEDIA_RELAY;
+	if (v && !strcmp(v, "reinvite"))
+		ivr_b2b_media = SEMS_B2B_MEDIA_REINVITE;
+	else if (v && *v && strcmp(v, "relay"))
+		SEMS_WARN("ivr: %s: b2b_media=%s is not one of relay, reinvite: "
+			  "B2BUA media is relayed (b2b_media=relay)", path, v);
 	v = sems_config_get(cfg, "script_path");
 	if (!(script_path = strdup(v))) {
 		err = ENOMEM;

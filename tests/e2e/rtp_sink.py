@@ -13,7 +13,7 @@ stats: packets, payload_types {pt: count}, first/last (epoch s), duration,
 pps (packets per second over the active period), seq_gaps (missing
 packets), seq_dups, seq_reordered, ts_increments {delta: count} (between
 consecutive sequence numbers), first_marker, markers, ssrcs, sources,
-max_gap_ms (largest inter-arrival gap), non_rtp; and, for the audio:
+by_source ({"ip:port": {packets, first, last}}), max_gap_ms (largest inter-arrival gap), non_rtp; and, for the audio:
 rms (of all PCMU/PCMA payloads decoded), loud_first/loud_last (epoch s of
 the first/last packet whose decoded RMS exceeds 300, or null), and events:
 the RFC 4733 telephone-events received (PT 101), one per event timestamp
@@ -25,6 +25,9 @@ source (symmetric RTP), so the server sees the caller's media.
 --send WAV: like --echo, but first the audio of WAV (8 kHz mono PCM16),
 encoded PCMU in 20 ms packets at 50 pps, then silence.
 --send-pcma: with --send/--echo, send A-law (PT 8) instead of u-law.
+--to IP:PORT: with --send/--echo, send from the first port to IP:PORT
+right from the start instead of to the first source (a phone that sends
+where an SDP told it to, e.g. the other phone of an end-to-end B2BUA).
 --save FILE: write the PCMU/PCMA audio received as an 8 kHz mono PCM16
 WAV (in arrival order); with --count > 1, FILE gets "-PORT" before ".wav".
 """
@@ -112,6 +115,7 @@ class PortStats:
         self.markers = 0
         self.ssrcs = set()
         self.sources = set()
+        self.by_source = {}
         self.max_gap = 0.0
         self.non_rtp = 0
         self.sq = 0.0
@@ -139,6 +143,10 @@ class PortStats:
         self.markers += marker
         self.ssrcs.add(ssrc)
         self.sources.add("%s:%d" % src)
+        bs = self.by_source.setdefault("%s:%d" % src,
+                                       {"packets": 0, "first": now})
+        bs["packets"] += 1
+        bs["last"] = now
         self.payload(pt, ts, data[12 + 4 * (data[0] & 0x0F):], now)
         key = (ssrc, seq)
         if key in self.seen:
@@ -209,6 +217,7 @@ class PortStats:
             "markers": self.markers,
             "ssrcs": len(self.ssrcs),
             "sources": sorted(self.sources),
+            "by_source": self.by_source,
             "max_gap_ms": round(self.max_gap * 1000, 1),
             "non_rtp": self.non_rtp,
             "rms": (self.sq / self.samples) ** 0.5 if self.samples else 0.0,
@@ -262,6 +271,7 @@ def main():
     ap.add_argument("--send")
     ap.add_argument("--save")
     ap.add_argument("--send-pcma", action="store_true")
+    ap.add_argument("--to")
     a = ap.parse_args()
     frames = wav_to_pcmu_frames(a.send) if a.send else None
     if frames and a.send_pcma:     # u-law frames re-encoded as A-law
@@ -275,6 +285,12 @@ def main():
         s.bind(("127.0.0.1", port))
         socks[s] = port
         stats[port] = PortStats()
+
+    if a.to and (a.echo or frames):
+        host, _, port = a.to.rpartition(":")
+        first = min(socks, key=lambda s: socks[s])
+        echoes[socks[first]] = Echo(first, (host, int(port)), frames,
+                                    8 if a.send_pcma else 0)
 
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))

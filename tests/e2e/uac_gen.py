@@ -15,6 +15,10 @@ the 200 must choose PCMU; ACK; then the steps in order:
   mark:NAME             log "MARK NAME sec usec" (wall clock) in the -trace_logs file
   bye                   send BYE, expect 200 (the call ends)
   wait-bye[:MS]         expect the server's BYE within MS (default 15000), answer 200
+  reinvite              expect a re-INVITE with SDP within 10 s (its m=audio and
+                        c= lines are logged as "REINVITE m=..." / "REINVITE c=..."
+                        in the -trace_logs file), answer 200 with our SDP (the
+                        INVITE's, same port and --codecs), take the ACK
 
 Each INFO must be answered 200.  Steps after bye/wait-bye are not allowed.
 """
@@ -116,6 +120,41 @@ Content-Length: 0
   </send>
 """
 
+REINVITE = """
+  <recv request="INVITE" timeout="10000">
+    <action>
+      <ereg regexp="m=audio [0-9]+ RTP/AVP[ 0-9]*" search_in="body" check_it="true" assign_to="rm"/>
+      <ereg regexp="c=IN IP4 [0-9.]+" search_in="body" check_it="true" assign_to="rc"/>
+      <log message="REINVITE [$rm]"/>
+      <log message="REINVITE [$rc]"/>
+    </action>
+  </recv>
+  <send retrans="500">
+    <![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Contact: <sip:e2e@[local_ip]:[local_port]>
+Content-Type: application/sdp
+Content-Length: [len]
+
+v=0
+o=e2e 53655765 2353687638 IN IP[local_ip_type] [local_ip]
+s=-
+c=IN IP[local_ip_type] [local_ip]
+t=0 0
+m=audio %(port)s RTP/AVP %(codecs)s
+%(rtpmaps)sa=ptime:20
+a=sendrecv
+
+    ]]>
+  </send>
+  <recv request="ACK" timeout="5000"/>
+"""
+
 RTPMAP = {"0": "a=rtpmap:0 PCMU/8000\n", "8": "a=rtpmap:8 PCMA/8000\n",
           "101": "a=rtpmap:101 telephone-event/8000\na=fmtp:101 0-15\n"}
 
@@ -157,6 +196,10 @@ def main():
         elif kind == "bye":
             out.append(REQ % {"method": "BYE", "cseq": cseq, "ctype": "", "body": ""})
             ended = True
+        elif kind == "reinvite":
+            out.append(REINVITE % {"port": "[field0]" if a.media == "sink" else "[media_port]",
+                                   "codecs": " ".join(codecs),
+                                   "rtpmaps": "".join(RTPMAP.get(c, "") for c in codecs)})
         elif kind == "wait-bye":
             out.append(WAIT_BYE % int(arg or 15000))
             ended = True

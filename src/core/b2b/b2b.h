@@ -14,4 +14,12 @@ void b2b_session_release(struct sems_session *s);
 void b2b_relay_request(struct sems_session *s,
 		       const struct sems_sip_request *req);
 
+/* Signalling thread, b2b_media=reinvite: the caller's SDP answer (its
+ * 2xx to our re-INVITE with the callee's SDP; "" without a body). */
+void b2b_caller_answer(struct sems_session *s, const char *sdp);
+/* Signalling thread: a new offer of the caller while the media flows end
+ * to end; passed on to the callee by a re-INVITE when its address, port
+ * or codecs changed.  The caller's answer stays the callee's SDP. */
+int  b2b_caller_reoffer(struct sems_session *s, const char *offer);
+
 #endif

@@ -108,7 +108,10 @@ static void stream_tick(struct rtp_stream *rs, uint64_t now)
 		media_stream_pick_params(rs);
 	n = rs->rate / 50;
 	media_rx_drain(rs, now);
-	if (atomic_load(&rs->connected)) {
+	if (atomic_load(&rs->end_to_end)) {
+		rs->last_rx_ms = now;     /* the phones talk to each other */
+	}
+	else if (atomic_load(&rs->connected)) {
 		got = media_rx_frame(rs, in, n, now);
 		if (!media_bridge_tick(rs, got ? in : NULL, out, n, now))
 			stream_playlist(rs, got ? in : NULL, out, n);

@@ -123,6 +123,7 @@ int rtp_stream_alloc(struct rtp_stream **rsp, struct sems_session *s,
 	atomic_init(&rs->detached, false);
 	atomic_init(&rs->muted, false);
 	atomic_init(&rs->held, false);
+	atomic_init(&rs->end_to_end, false);
 	atomic_init(&rs->receiving, true);
 	atomic_init(&rs->dtmf_receiving, false);
 	atomic_init(&rs->dtmf_detection, true);
@@ -241,6 +242,17 @@ uint64_t rtp_stream_rx_foreign(struct rtp_stream *rs)
 bool rtp_stream_held(struct rtp_stream *rs)
 {
 	return rs && atomic_load(&rs->held);
+}
+
+void rtp_stream_set_end_to_end(struct rtp_stream *rs, bool on)
+{
+	if (rs)
+		atomic_store(&rs->end_to_end, on);
+}
+
+bool rtp_stream_end_to_end(const struct rtp_stream *rs)
+{
+	return rs && atomic_load(&rs->end_to_end);
 }
 
 void rtp_stream_start(struct rtp_stream *rs)

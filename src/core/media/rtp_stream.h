@@ -45,6 +45,12 @@ bool rtp_stream_held(struct rtp_stream *rs);
 /* RTP packets dropped because they came from another source than the
  * caller's (see media_rx.c). */
 uint64_t rtp_stream_rx_foreign(struct rtp_stream *rs);
+/* B2BUA with b2b_media=reinvite: the media flows between the two phones,
+ * so while on, the stream sends nothing, processes nothing it receives
+ * (the socket is kept and drained) and expects no RTP (no dead-RTP
+ * timeout).  Any thread. */
+void rtp_stream_set_end_to_end(struct rtp_stream *rs, bool on);
+bool rtp_stream_end_to_end(const struct rtp_stream *rs);
 /* Hands the stream to a media thread (idempotent). */
 void rtp_stream_start(struct rtp_stream *rs);
 /* Detaches from the media thread and releases the caller's reference;

@@ -71,6 +71,7 @@ struct rtp_stream {
 	atomic_bool muted, receiving, dtmf_receiving, dtmf_detection,
 		    connected;
 	atomic_bool held;         /* the peer put us on hold: send nothing */
+	atomic_bool end_to_end;   /* B2BUA b2b_media=reinvite: idle */
 
 	pthread_mutex_t lock;     /* everything below up to "media thread" */
 	struct playlist pl;

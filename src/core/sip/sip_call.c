@@ -13,6 +13,7 @@
 #include <re.h>
 #include <sems/app.h>
 #include <sems/log.h>
+#include "b2b/b2b.h"
 #include "core_config.h"
 #include "incoming_call.h"
 #include "routing.h"
@@ -137,10 +138,22 @@ static int call_offer(struct mbuf **descp, const struct sip_msg *msg, void *arg)
 	return 0;
 }
 
+static int body_offer(const struct sip_msg *msg, char **offerp);
+
+/* The 2xx to a re-INVITE of ours: a session refresh (nothing to do), or
+ * the caller's answer to the callee's SDP (b2b_media=reinvite; a refresh
+ * that was out before it has a lower CSeq). */
 static int call_answer(const struct sip_msg *msg, void *arg)
 {
-	(void)msg;
-	(void)arg;
+	struct sip_call *call = arg;
+	char *sdp = NULL;
+
+	if (!call->s || !call->b2b_reinvite || msg->cseq.num < call->b2b_cseq)
+		return 0;
+	call->b2b_reinvite = false;
+	if (!body_offer(msg, &sdp))
+		b2b_caller_answer(call->s, sdp ? sdp : "");
+	mem_deref(sdp);
 	return 0;
 }
 
@@ -369,6 +382,24 @@ void sip_call_refresh(struct sip_call *call)
 		 err ? strerror(err) : "sent");
 	if (err)
 		timer_bye(call->s, "session refresh could not be sent");
+}
+
+int sip_call_reinvite(struct sip_call *call, const char *sdp)
+{
+	if (!call->s || !call->sess || !call->answered ||
+	    atomic_load(&call->s->dialog_over))
+		return ENOTCONN;
+	struct mbuf *desc = desc_of(sdp);
+	if (!desc)
+		return ENOMEM;
+	uint32_t lseq = sip_dialog_lseq(sipsess_dialog(call->sess));
+	int err = sipsess_modify(call->sess, desc);
+	mem_deref(desc);
+	if (!err) {
+		call->b2b_reinvite = true;
+		call->b2b_cseq = lseq;
+	}
+	return err;
 }
 
 static void refresh_done(struct call_req *cr, unsigned code)

@@ -41,6 +41,10 @@ struct sip_call {
 	struct tmr park_tmr;
 	char *park_callid, *park_rtag;
 	struct sip_stimer stimer;
+	/* B2BUA b2b_media=reinvite: our re-INVITE with the callee's SDP is
+	 * out (its CSeq is b2b_cseq or above) */
+	bool b2b_reinvite;
+	uint32_t b2b_cseq;
 };
 
 /* sip_stimer.c.  0, or the Min-SE to answer 422 with when the INVITE's
@@ -71,6 +75,11 @@ bool sip_call_pre_request(const struct sip_msg *msg);
  * MESSAGE, UPDATE, SUBSCRIBE, ...): held for the application.  False when
  * it belongs to no call of ours. */
 bool sip_call_in_dialog(const struct sip_msg *msg);
+/* B2BUA b2b_media=reinvite: re-INVITE the caller with `sdp` as our offer
+ * (signalling thread); the SDP of its 2xx goes to b2b_caller_answer(),
+ * libre ACKs it.  0, ENOTCONN when the call is not answered or over,
+ * EINVAL while sipsess cannot send it yet (our 200 not ACKed). */
+int  sip_call_reinvite(struct sip_call *call, const char *sdp);
 /* Shutdown: parked dialogs are forgotten for good (no BYE). */
 void sip_call_forget_parked(void);
 /* The front's state of s, or NULL when s is not a direct-SIP call. */

@@ -334,3 +334,22 @@ int sip_uac_info(struct sip_uac *u, const char *ctype, const char *body)
 	mem_deref(mb);
 	return err;
 }
+
+int sip_uac_modify(struct sip_uac *u, const char *sdp)
+{
+	struct mbuf *mb;
+	int err;
+
+	if (u && u->ser)
+		return ENOTSUP;
+	if (!u || !u->sess || !u->answered || u->closed)
+		return ENOTCONN;
+	if (!(mb = mbuf_alloc(strlen(sdp) + 1)))
+		return ENOMEM;
+	err = mbuf_write_str(mb, sdp);
+	mb->pos = 0;
+	if (!err)     /* its 2xx: uac_answer (answered already), then ACK */
+		err = sipsess_modify(u->sess, mb);
+	mem_deref(mb);
+	return err;
+}

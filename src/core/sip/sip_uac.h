@@ -57,6 +57,11 @@ bool sip_uac_answered(const struct sip_uac *u);
 void sip_uac_hangup(struct sip_uac *u, const char *hdrs);
 /* An in-dialog INFO with that body (relay-only B2BUA). */
 int  sip_uac_info(struct sip_uac *u, const char *ctype, const char *body);
+/* A re-INVITE with `sdp` as the new offer (B2BUA b2b_media=reinvite: the
+ * caller's answer passed on); the far end's 2xx is ACKed and its SDP
+ * answer not reported.  Direct SIP only: ENOTSUP through Kamailio,
+ * ENOTCONN before the answer. */
+int  sip_uac_modify(struct sip_uac *u, const char *sdp);
 
 /* A reply as sip.h shows it (Contact as next_request_uri); NULL when out
  * of memory.  free() it. */
