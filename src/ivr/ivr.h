@@ -80,6 +80,7 @@ extern PyMethodDef ivr_dialog_media_methods[];
 extern PyMethodDef ivr_dialog_digits_methods[];
 extern PyMethodDef ivr_dialog_b2b_methods[];    /* ivr_dialog_b2b.c */
 extern PyMethodDef ivr_dialog_sip_methods[];
+extern PyMethodDef ivr_dialog_listen_methods[];  /* ivr_dialog_listen.c */
 /* ivr_dialog_sip.c: the sipfrag status of a NOTIFY about a REFER, or 0. */
 int ivr_refer_status(const struct sems_sip_request *req);
 
