@@ -82,8 +82,12 @@ static void tap_cleanup(void *arg)
 	t->conn = mem_deref(t->conn);
 	t->text = mem_deref(t->text);
 	list_unlink(&t->le);
-	if (list_isempty(&taps))
+	if (list_isempty(&taps)) {      /* no fd of ours is left open */
 		tmr_cancel(&tick_tmr);
+		ws_sock = mem_deref(ws_sock);
+		http = mem_deref(http);
+		dnsc = mem_deref(dnsc);
+	}
 	SEMS_INFO("session %s: listen ended: %s (%lu frames sent)", tap_id(t),
 		  t->reason, t->frames_sent);
 	size_t lost = t->up_dropped + audio_ring_dropped(&t->up);
