@@ -22,6 +22,8 @@ FILE-<k>-right.wav).  Modes (what the server does besides):
   garbage             sends bytes that are no WebSocket frame
   oversize            sends one 200000-byte binary frame
   nohandshake         answers the HTTP request with garbage, no 101
+  quiet               no audio lines and no WAV: the end line has "frames"
+                      and "max_gap_ms" (for many calls at once)
 """
 import argparse
 import json
@@ -56,14 +58,14 @@ def handler(args):
             count[0] += 1
             k = count[0]
         mode = args.mode.split(":")
-        if mode[0] == "garbage":
-            c.sock.sendall(b"\x0f\xff" + os.urandom(64))
         op, data, _ = c.recv()
         start = json.loads(data)
         log(args.out, ev="start", msg=start, k=k, t=time.time())
         rate, ch = start["rate"], start["channels"]
-        w = wave.open("%s-%d.wav" % (args.out, k), "wb")
-        wr = wave.open("%s-%d-right.wav" % (args.out, k), "wb") if ch == 2 else None
+        quiet = mode[0] == "quiet"
+        frames, prev, max_gap = 0, None, 0.0
+        w = wave.open("%s-%d.wav" % (args.out, k), "wb") if not quiet else None
+        wr = wave.open("%s-%d-right.wav" % (args.out, k), "wb") if ch == 2 and not quiet else None
         for x in (w, wr):
             if x:
                 x.setnchannels(1)
@@ -94,7 +96,8 @@ def handler(args):
                 elif mode[0] == "oversize":
                     c.send(2, b"\0" * 200000)
                 elif mode[0] == "garbage":
-                    c.sock.sendall(os.urandom(16) + b"\x0f\x05hello")
+                    time.sleep(0.5)     # a frame of reserved opcode 15
+                    c.sock.sendall(b"\x8f\x05hello" + os.urandom(16))
             except OSError:
                 pass
 
@@ -103,7 +106,13 @@ def handler(args):
         try:
             while True:
                 op, data, _ = c.recv()
-                if op == 2:
+                if op == 2 and quiet:
+                    now = time.time()
+                    if prev is not None:
+                        max_gap = max(max_gap, now - prev)
+                    prev = now
+                    frames += 1
+                elif op == 2:
                     log(args.out, ev="audio", t=time.time(), n=len(data), k=k)
                     if ch == 2:
                         wr.writeframes(b"".join(data[i + 2:i + 4] for i in range(0, len(data), 4)))
@@ -118,10 +127,11 @@ def handler(args):
         except OSError as e:
             why = repr(e)
         finally:
-            w.close()
-            if wr:
-                wr.close()
-            log(args.out, ev="end", why=why, k=k, t=time.time())
+            for x in (w, wr):
+                if x:
+                    x.close()
+            log(args.out, ev="end", why=why, k=k, t=time.time(), frames=frames,
+                max_gap_ms=round(max_gap * 1000, 1))
     return run
 
 

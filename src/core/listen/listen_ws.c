@@ -506,7 +506,7 @@ static void close_h(int err, void *arg)
 		return;
 	if (!atomic_load(&t->open))
 		tap_end(t, "error: connect failed: %s",
-			err == EPROTO ? "handshake refused" :
+			err == EPROTO ? "handshake failed (HTTP or TLS)" :
 			err ? err_text(err) : "connection closed");
 	else if (!err)
 		tap_end(t, "closed");

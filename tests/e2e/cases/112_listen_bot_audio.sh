@@ -1,5 +1,5 @@
 #!/bin/bash
-# 112: bidirectional=True (replace): the server sends 2 s of 800 Hz in
+# 112: bidirectional="replace": the server sends 2 s of 800 Hz in
 # real-time 20 ms frames then a mark; the caller hears the tone (800 Hz
 # share > 0.45 of the 3.5 s call: a share counts time, 1.6-2.4 s loud) instead of the looping prompt
 # (400 Hz share < 0.05), and onListenMark("tone-end") comes after the
