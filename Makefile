@@ -77,7 +77,8 @@ install: all
 	install -m 755 $(BUILD)/sems $(DESTDIR)$(PREFIX)/sbin/sems
 	install -m 644 $(BUILD)/ivr.so $(DESTDIR)$(PREFIX)/lib/sems/plug-in/ivr.so
 	install -m 644 src/ivr/python/*.py $(DESTDIR)$(PREFIX)/lib/sems/python/
-	install -m 644 scripts/*.py $(DESTDIR)$(PREFIX)/lib/sems/ivr/
+	install -m 644 $(filter-out %_server.py,$(wildcard scripts/*.py)) \
+		$(DESTDIR)$(PREFIX)/lib/sems/ivr/
 	install -m 644 scripts/audio/* $(DESTDIR)$(PREFIX)/lib/sems/audio/
 	install -m 644 include/sems/*.h $(DESTDIR)$(PREFIX)/include/sems/
 	sed 's|@PREFIX@|$(PREFIX)|g' etc/sems.conf > $(DESTDIR)$(PREFIX)/etc/sems/sems.conf

@@ -51,6 +51,10 @@ enum sems_event_type {
 	SEMS_EV_SESSION_START,     /* reply: a dialout was answered (2xx)    */
 	SEMS_EV_B2B_OTHER_REPLY,   /* reply: the callee leg's reply          */
 	SEMS_EV_B2B_OTHER_BYE,     /* the callee leg hung up                 */
+	/* listen.h: the call's audio streamed to a WebSocket (voice bots) */
+	SEMS_EV_LISTEN_END,        /* message: why the stream ended          */
+	SEMS_EV_LISTEN_MARK,       /* message: a mark's name, played up to it */
+	SEMS_EV_LISTEN_MESSAGE,    /* message: a text frame of the server    */
 };
 
 struct sems_event {
@@ -60,7 +64,7 @@ struct sems_event {
 	int key;                /* SEMS_EV_DTMF: 0-9, *=10, #=11, A-D=12-15 */
 	unsigned duration_ms;   /* SEMS_EV_DTMF */
 	int timer_id;           /* SEMS_EV_TIMER */
-	const char *message;    /* SEMS_EV_MESSAGE */
+	const char *message;    /* SEMS_EV_MESSAGE, SEMS_EV_LISTEN_* */
 };
 
 /* Identity and state */

@@ -16,6 +16,7 @@
 #include "app_registry.h"
 #include "b2b/b2b.h"
 #include "dtmf/dtmf.h"
+#include "listen/listen.h"
 #include "timer/session_timer.h"
 #include "media/rtp_stream.h"
 #include "session_internal.h"
@@ -127,10 +128,16 @@ int session_post_dtmf(struct sems_session *s, int key, unsigned duration_ms)
 
 int session_post_message(struct sems_session *s, const char *msg)
 {
+	return session_post_text(s, SEMS_EV_MESSAGE, msg);
+}
+
+int session_post_text(struct sems_session *s, enum sems_event_type type,
+		      const char *msg)
+{
 	struct session_event *ev = calloc(1, sizeof(*ev));
 	if (!ev)
 		return ENOMEM;
-	ev->type = SEMS_EV_MESSAGE;
+	ev->type = type;
 	if (!(ev->message = strdup(msg ? msg : ""))) {
 		event_free(ev);
 		return ENOMEM;
@@ -198,6 +205,7 @@ static void session_end(struct sems_session *s)
 	pthread_mutex_unlock(&s->q_lock);
 
 	session_table_remove(s);
+	listen_session_end(s);       /* a WebSocket stream ends with it */
 	if (s->rtp) {
 		rtp_stream_release(s->rtp);
 		s->rtp = NULL;
@@ -299,6 +307,8 @@ static void session_dispatch(struct sems_session *s, struct session_event *ev)
 			.timer_id = ev->timer_id, .message = ev->message,
 		};
 		s->app->ops->session_event(s->app_state, s, &pub);
+		if (ev->type == SEMS_EV_DTMF)    /* to a listening WebSocket */
+			listen_session_dtmf(s, ev->key, ev->duration_ms);
 	}
 	if (ev->type == SEMS_EV_SIP_REQUEST && ev->req) {
 		session_info_dtmf(s, ev->req);

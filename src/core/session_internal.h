@@ -150,6 +150,9 @@ int  session_reply_held(struct sems_session *s, unsigned code,
 int  session_post_dtmf(struct sems_session *s, int key, unsigned duration_ms);
 int  session_post_timer(struct sems_session *s, int id, unsigned gen);
 int  session_post_message(struct sems_session *s, const char *msg);
+/* An event of `type` carrying `text` as its message (SEMS_EV_LISTEN_*). */
+int  session_post_text(struct sems_session *s, enum sems_event_type type,
+		       const char *text);
 /* Wakes the worker to check whether the session is over. */
 void session_post_check(struct sems_session *s);
 

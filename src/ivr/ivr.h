@@ -83,6 +83,7 @@ extern PyMethodDef ivr_dialog_b2b_methods[];    /* ivr_dialog_b2b.c */
  * an enum sems_b2b_media value */
 extern int ivr_b2b_media;
 extern PyMethodDef ivr_dialog_sip_methods[];
+extern PyMethodDef ivr_dialog_listen_methods[];  /* ivr_dialog_listen.c */
 /* ivr_dialog_sip.c: the sipfrag status of a NOTIFY about a REFER, or 0. */
 int ivr_refer_status(const struct sems_sip_request *req);
 

@@ -398,6 +398,15 @@ static void dispatch(PyObject *dialog, struct sems_session *s,
 		if (r == H_MISSING || r == H_TRUE)
 			end_call(s);
 		break;
+	case SEMS_EV_LISTEN_END:          /* ivr_dialog_listen.c */
+	case SEMS_EV_LISTEN_MARK:
+	case SEMS_EV_LISTEN_MESSAGE:
+		with_arg(dialog, s, ev->type == SEMS_EV_LISTEN_END ? "onListenEnd"
+			 : ev->type == SEMS_EV_LISTEN_MARK ? "onListenMark"
+			 : "onListenMessage",
+			 PyUnicode_DecodeUTF8(ev->message, (Py_ssize_t)strlen(
+				 ev->message), "replace"));
+		break;
 	}
 }
 

@@ -329,7 +329,8 @@ static int dialog_methods_merge(void)
 	PyMethodDef *tables[] = { dialog_core_methods, ivr_dialog_media_methods,
 				  ivr_dialog_digits_methods,
 				  ivr_dialog_b2b_methods,
-				  ivr_dialog_sip_methods };
+				  ivr_dialog_sip_methods,
+				  ivr_dialog_listen_methods };
 	size_t n = 0;
 
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
@@ -353,7 +354,8 @@ PyDoc_STRVAR(dialog_doc,
 "onServerShutdown(), onDtmf(key, duration), onTimer(id),\n"
 "onAudioCleared(), onDigits(digits, reason),\n"
 "onRecordDone(reason, duration_ms), onOtherReply(code, reason),\n"
-"onOtherBye().");
+"onOtherBye(), onListenEnd(reason), onListenMark(name),\n"
+"onListenMessage(text).");
 
 static PyType_Slot dialog_slots[] = {
 	{Py_tp_doc, (void *)dialog_doc},

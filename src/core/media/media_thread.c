@@ -115,6 +115,7 @@ static void stream_tick(struct rtp_stream *rs, uint64_t now)
 		got = media_rx_frame(rs, in, n, now);
 		if (!media_bridge_tick(rs, got ? in : NULL, out, n, now))
 			stream_playlist(rs, got ? in : NULL, out, n);
+		media_listen_tick(rs, got ? in : NULL, out, n);
 		media_tx_send(rs, out);
 	}
 	rs->ts += rs->cur_codec ? codec_ts_per_frame(rs->cur_codec)

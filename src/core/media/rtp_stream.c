@@ -129,6 +129,7 @@ int rtp_stream_alloc(struct rtp_stream **rsp, struct sems_session *s,
 	atomic_init(&rs->dtmf_detection, true);
 	atomic_init(&rs->connected, true);
 	atomic_init(&rs->rx_foreign, 0);
+	atomic_init(&rs->listen_changed, false);
 	pthread_mutex_init(&rs->lock, NULL);
 	rs->sess = s;
 	rs->pt = rs->telev_pt = -1;
@@ -165,6 +166,7 @@ void rtp_stream_deref(struct rtp_stream *rs)
 			  (unsigned long long)foreign);
 	close(rs->fd);
 	media_bridge_free_all(rs);
+	media_listen_free_all(rs);
 	playlist_entries_free(playlist_take_all(&rs->pl));
 	media_rx_free(rs);
 	codec_state_free(rs->cs);

@@ -25,6 +25,7 @@ struct codec;
 struct codec_state;
 struct jbuf;
 struct media_bridge;
+struct listen_tap;
 
 struct playlist_entry {
 	struct playlist_entry *next;
@@ -87,9 +88,12 @@ struct rtp_stream {
 	struct media_dtmf_tx dtmf_tx;
 	struct media_bridge *bridge_pending;  /* media_bridge.c */
 	bool bridge_changed;
+	struct listen_tap *listen_pending;    /* listen/listen_media.c */
+	atomic_bool listen_changed;           /* read without the lock */
 
 	/* media thread only */
 	struct media_bridge *bridge;  /* B2BUA: audio from/to a peer stream */
+	struct listen_tap *listen;    /* startListen: audio to a WebSocket */
 	struct rtp_stream *next;
 	const struct codec *cur_codec;
 	struct codec_state *cs;
@@ -152,6 +156,14 @@ bool media_bridge_tick(struct rtp_stream *rs, const int16_t *in,
 		       int16_t *out, size_t n, uint64_t now);
 void media_bridge_dtmf(struct rtp_stream *rs, int key, unsigned ms);
 void media_bridge_free_all(struct rtp_stream *rs);
+
+/* listen/listen_media.c (startListen): `in` (the caller's frame, NULL if
+ * none) and `out` (the frame about to be sent; the WebSocket's audio is
+ * mixed into it or replaces it) go to the stream's listen tap, if any.
+ * media_listen_free_all(): the stream is freed. */
+void media_listen_tick(struct rtp_stream *rs, const int16_t *in,
+		       int16_t *out, size_t n);
+void media_listen_free_all(struct rtp_stream *rs);
 
 /* media_tx.c: one outgoing packet per tick (audio or RFC 4733). */
 void media_tx_send(struct rtp_stream *rs, const int16_t *pcm);
