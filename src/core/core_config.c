@@ -62,6 +62,8 @@ static const struct core_key core_keys[] = {
 	STR(socket_name, "socket_name"),
 	STR(ser_socket_name, "ser_socket_name"),
 	STR(reply_socket_name, "reply_socket_name"),
+	STR(http_listen, "http_listen"),
+	STR(http_token, "http_token"),
 };
 
 void core_config_defaults(struct core_config *cfg)

@@ -31,6 +31,10 @@
  *   socket_name=                unix socket for Kamailio's t_write_unix
  *   ser_socket_name=            Kamailio's jsonrpcs datagram socket
  *   reply_socket_name=          our socket for Kamailio's RPC replies
+ *   http_listen=                IP:PORT of the HTTP monitoring/control
+ *                               server (/metrics /calls /drain); empty: off
+ *   http_token=                 bearer token every HTTP request must bring
+ *                               (empty: control from loopback only)
  */
 #ifndef CORE_CORE_CONFIG_H
 #define CORE_CORE_CONFIG_H
@@ -62,6 +66,8 @@ struct core_config {
 	char socket_name[108];
 	char ser_socket_name[108];
 	char reply_socket_name[108];
+	char http_listen[80];
+	char http_token[256];
 };
 
 extern struct core_config core_cfg;   /* the running server's settings */

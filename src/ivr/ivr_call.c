@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sems/log.h>
+#include <sems/metrics.h>
 
 enum handler_result {
 	H_MISSING,    /* no such handler */
@@ -69,6 +70,7 @@ static void handle_exception(PyObject *dialog, struct sems_session *s,
 	snprintf(context, sizeof(context), "%s.%s raised an exception:",
 		 Py_TYPE(dialog)->tp_name, handler);
 	ivr_log_exception_obj(value ? value : type, context);
+	sems_metric_script_exception(sems_session_app_name(s));
 
 	if (value && PyErr_GivenExceptionMatches(value, ivr_semserror)) {
 		PyObject *args = PyObject_GetAttrString(value, "args");
@@ -409,6 +411,7 @@ static int call_new(void *arg, struct sems_session *s, void **statep)
 
 	if (!dialog) {
 		ivr_log_exception("cannot create the IvrDialog of a call:");
+		sems_metric_script_exception(sems_session_app_name(s));
 		err = EINVAL;
 	}
 	*statep = dialog;

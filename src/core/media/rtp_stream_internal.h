@@ -13,6 +13,7 @@
 #include <sems/audio.h>
 #include <sems/session.h>
 #include "dtmf/dtmf.h"
+#include "metrics/metrics.h"
 
 enum {
 	RTP_FRAME_MS = 20,
@@ -95,6 +96,7 @@ struct rtp_stream {
 	uint64_t last_rx_ms;
 	bool timeout_posted;
 	struct media_rx rx;
+	struct rtp_counters counters;   /* metrics: media thread writes */
 };
 
 /* How streams reach their session: the core's session functions, which
