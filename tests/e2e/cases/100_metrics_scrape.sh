@@ -24,6 +24,7 @@ calls=10
 e2e_sink_start sinks "$E2E_SINK_PORT" "$calls" --echo
 e2e_sipp load uac_announce.xml monitor_probe -m "$calls" -l "$calls" -r "$calls" &
 load_pid=$!
+E2E_SIPP_NEXT=$((E2E_SIPP_NEXT + 1))   # the background sipp took one port
 ops_wait_calls "$calls" monitor_probe
 sleep 1
 ops_metrics "m('sems_calls_active', application='monitor_probe') == $calls or 'active %s' % m('sems_calls_active', application='monitor_probe')"
