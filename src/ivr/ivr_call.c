@@ -406,7 +406,7 @@ static void dispatch(PyObject *dialog, struct sems_session *s,
 static int call_new(void *arg, struct sems_session *s, void **statep)
 {
 	PyGILState_STATE gil = PyGILState_Ensure();
-	PyObject *dialog = ivr_dialog_create((PyObject *)arg, s);
+	PyObject *dialog = ivr_dialog_create(ivr_version_class(arg), s);
 	int err = 0;
 
 	if (!dialog) {
@@ -460,4 +460,5 @@ const struct sems_app_ops ivr_call_ops = {
 	.session_new = call_new,
 	.session_event = call_event,
 	.session_free = call_free,
+	.app_free = ivr_version_release,
 };

@@ -44,7 +44,7 @@ struct sems_metrics {
 	metric_t kamailio_rpc_errors;
 	metric_t tick_bucket[METRICS_TICK_BUCKETS];
 	metric_t tick_sum_us, tick_count;
-	metric_t reloads, reload_failures;
+	metric_t reloads;                  /* SIGHUPs handled */
 	atomic_bool draining;
 };
 
