@@ -216,6 +216,16 @@ int core_config_load(struct core_config *cfg, const char *path,
 	return err;
 }
 
+size_t core_config_key_count(void)
+{
+	return sizeof(core_keys) / sizeof(core_keys[0]);
+}
+
+const char *core_config_key_name(size_t i)
+{
+	return i < core_config_key_count() ? core_keys[i].name : NULL;
+}
+
 const char *sems_core_sip_ip(void)
 {
 	return core_cfg.sip_ip;

@@ -78,4 +78,8 @@ void core_config_defaults(struct core_config *cfg);
 int core_config_load(struct core_config *cfg, const char *path,
 		     char *errbuf, size_t errlen);
 
+/* The keys of sems.conf, in table order (docs/configuration.md test). */
+size_t core_config_key_count(void);
+const char *core_config_key_name(size_t i);
+
 #endif
