@@ -9,7 +9,8 @@
 . "$(dirname "$0")/../ops.sh"
 e2e_init
 ops_init
-e2e_add_script_as monitor_probe monitor_probe "prompt=$E2E_PREFIX/lib/sems/audio/welcome.wav"
+# the calls stay up 6 s after the 3.3 s prompt: time for the scrapes
+e2e_add_script_as monitor_probe monitor_probe "prompt=$E2E_PREFIX/lib/sems/audio/welcome.wav" hold=6
 e2e_add_script raise_in_start
 e2e_write_config http_listen=127.0.0.1:$E2E_HTTP_PORT
 e2e_start_server monitor_probe raise_in_start

@@ -1,5 +1,6 @@
 # monitor_probe.py: e2e script for GET /calls: sets monitorLog properties,
-# plays the prompt of monitor_probe.conf (prompt=...), hangs up after it.
+# plays the prompt of monitor_probe.conf (prompt=...), hangs up `hold`
+# seconds (default 0) after it.
 from ivr import *
 
 
@@ -14,6 +15,9 @@ class IvrDialog(IvrDialogBase):
         self.enqueue(self.prompt, None)
 
     def onEmptyQueue(self):
+        self.setTimer(1, float(config.get("hold", "0")) or 0.001)
+
+    def onTimer(self, timer_id):
         self.bye()
         self.stopSession()
 
