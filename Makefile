@@ -4,18 +4,24 @@
 #   make run        install into build/run and start the server on 127.0.0.1:5060
 #   make test       unit tests (Check) and end-to-end tests (sipp, Kamailio)
 #   make bench      load benchmark, prints a table
-#   make install    PREFIX=/usr/local, DESTDIR honoured
-#   make deps       install missing Debian packages (apt-get)
+#   make install    PREFIX=/usr/local, DESTDIR honoured; never overwrites
+#                   a config file (installs NAME.conf.dist beside it)
+#   make deps       install missing build/runtime Debian packages (apt-get)
+#   make deps-test  the same for the test peers (Kamailio, sipp ...); the
+#                   kamailio package's own service is kept from starting
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   := build
 PYTHON  := /usr/bin/python3
 
+# build and runtime: all that `make`, `make run` and `make install` need
 DEB_PACKAGES := build-essential pkg-config libre-dev libspandsp-dev \
 	libsndfile1-dev libsamplerate0-dev libjansson-dev libpython3-dev \
-	python3 check sip-tester kamailio kamailio-extra-modules sox procps \
-	iproute2 flite1-dev libopus-dev ffmpeg
+	python3 check flite1-dev libopus-dev
+# test peers and tools: only `make test` / `make e2e` / `make bench`
+DEB_TEST_PACKAGES := sip-tester kamailio kamailio-extra-modules sox procps \
+	iproute2 ffmpeg python3-prometheus-client curl
 
 PC_LIBS := libre spandsp sndfile samplerate jansson opus
 CC      ?= cc
@@ -38,7 +44,7 @@ UNIT_SRC  := $(wildcard tests/unit/*.c)
 UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 HEADERS   := $(wildcard include/sems/*.h src/core/*.h src/core/*/*.h src/ivr/*.h)
 
-.PHONY: all deps run install test unit e2e bench fuzz clean
+.PHONY: all deps deps-test run install test unit e2e bench fuzz clean
 all: deps $(BUILD)/sems $(BUILD)/ivr.so
 
 # Installs only what is missing: quick when everything is present.
@@ -50,6 +56,28 @@ deps:
 		echo "installing missing packages:" $$missing; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi
+
+# The kamailio package starts a service on 127.0.0.1:5060 (the server's
+# default port) where systemd runs: a policy-rc.d keeps invoke-rc.d from
+# starting it during the install, and it is disabled and stopped after.
+deps-test: deps
+	@missing=$$(for p in $(DEB_TEST_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing missing test packages:" $$missing; \
+		policy=; if [ ! -e /usr/sbin/policy-rc.d ]; then \
+			printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && \
+			chmod 755 /usr/sbin/policy-rc.d && policy=1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+		rc=$$?; [ -n "$$policy" ] && rm -f /usr/sbin/policy-rc.d; \
+		[ $$rc = 0 ] || exit $$rc; \
+	fi; \
+	if command -v systemctl >/dev/null && [ -d /run/systemd/system ] && \
+	   systemctl is-enabled kamailio >/dev/null 2>&1; then \
+		echo "disabling the kamailio package's service (it takes 127.0.0.1:5060)"; \
+		systemctl disable --now kamailio; \
+	fi; true
 
 $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -69,22 +97,40 @@ $(BUILD)/unit_tests: $(UNIT_OBJ) $(CORE_OBJ)
 	$(CC) -o $@ $^ -rdynamic $(CHECK_LIBS) $(PC_LDLIBS) $(FLITE_LIBS) \
 		-lpthread -ldl -lm
 
+# Config files are never overwritten: an existing one that differs gets
+# NAME.conf.dist beside it.  SYSTEMD_DIR: where sems.service goes.
+SYSTEMD_DIR ?= $(PREFIX)/lib/systemd/system
+define install_conf
+	if [ -e "$(2)" ] && ! cmp -s "$(1)" "$(2)"; then \
+		cp "$(1)" "$(2).dist"; \
+		echo "kept $(2) (edited): the new one is $(2).dist"; \
+	elif [ ! -e "$(2)" ]; then cp "$(1)" "$(2)"; fi
+endef
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/sems/plug-in \
 		$(DESTDIR)$(PREFIX)/lib/sems/python $(DESTDIR)$(PREFIX)/lib/sems/ivr \
 		$(DESTDIR)$(PREFIX)/lib/sems/audio $(DESTDIR)$(PREFIX)/etc/sems/etc \
-		$(DESTDIR)$(PREFIX)/include/sems
+		$(DESTDIR)$(PREFIX)/include/sems $(DESTDIR)$(SYSTEMD_DIR) \
+		$(BUILD)/conf
 	install -m 755 $(BUILD)/sems $(DESTDIR)$(PREFIX)/sbin/sems
+	sed 's|@PREFIX@|$(PREFIX)|g' scripts/sems-ctl > $(BUILD)/sems-ctl
+	install -m 755 $(BUILD)/sems-ctl $(DESTDIR)$(PREFIX)/sbin/sems-ctl
 	install -m 644 $(BUILD)/ivr.so $(DESTDIR)$(PREFIX)/lib/sems/plug-in/ivr.so
-	install -m 644 src/ivr/python/*.py $(DESTDIR)$(PREFIX)/lib/sems/python/
+	install -m 644 src/ivr/python/*.py src/ivr/python/*.pyi \
+		$(DESTDIR)$(PREFIX)/lib/sems/python/
 	install -m 644 $(filter-out %_server.py,$(wildcard scripts/*.py)) \
 		$(DESTDIR)$(PREFIX)/lib/sems/ivr/
 	install -m 644 scripts/audio/* $(DESTDIR)$(PREFIX)/lib/sems/audio/
 	install -m 644 include/sems/*.h $(DESTDIR)$(PREFIX)/include/sems/
-	sed 's|@PREFIX@|$(PREFIX)|g' etc/sems.conf > $(DESTDIR)$(PREFIX)/etc/sems/sems.conf
-	for f in etc/*.conf scripts/*.conf; do \
+	sed 's|@PREFIX@|$(PREFIX)|g' etc/sems.service > $(DESTDIR)$(SYSTEMD_DIR)/sems.service
+	sed 's|@PREFIX@|$(PREFIX)|g' etc/sems.conf > $(BUILD)/conf/sems.conf
+	@$(call install_conf,$(BUILD)/conf/sems.conf,$(DESTDIR)$(PREFIX)/etc/sems/sems.conf)
+	@for f in etc/*.conf scripts/*.conf; do \
 		[ -e "$$f" ] || continue; [ "$$f" = etc/sems.conf ] && continue; \
-		sed 's|@PREFIX@|$(PREFIX)|g' $$f > $(DESTDIR)$(PREFIX)/etc/sems/etc/$$(basename $$f); \
+		b=$$(basename $$f); \
+		sed 's|@PREFIX@|$(PREFIX)|g' $$f > $(BUILD)/conf/$$b; \
+		$(call install_conf,$(BUILD)/conf/$$b,$(DESTDIR)$(PREFIX)/etc/sems/etc/$$b); \
 	done
 
 RUN_DIR := $(CURDIR)/$(BUILD)/run
@@ -92,7 +138,7 @@ run: all
 	$(MAKE) --no-print-directory install PREFIX=$(RUN_DIR) DESTDIR=
 	$(RUN_DIR)/sbin/sems -f $(RUN_DIR)/etc/sems/sems.conf -E
 
-test: all $(BUILD)/unit_tests
+test: all deps-test $(BUILD)/unit_tests
 	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/test-install DESTDIR= >/dev/null
 	@rc=0; \
 	CK_DEFAULT_TIMEOUT=20 $(BUILD)/unit_tests || rc=1; \
@@ -102,11 +148,11 @@ test: all $(BUILD)/unit_tests
 unit: all $(BUILD)/unit_tests
 	CK_DEFAULT_TIMEOUT=20 $(BUILD)/unit_tests
 
-e2e: all
+e2e: all deps-test
 	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/test-install DESTDIR= >/dev/null
 	PYTHON=$(PYTHON) bash tests/e2e/run.sh $(CURDIR)/$(BUILD)/test-install
 
-bench: all
+bench: all deps-test
 	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/bench-install DESTDIR= >/dev/null
 	bash bench/run.sh $(CURDIR)/$(BUILD)/bench-install
 

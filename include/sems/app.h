@@ -25,6 +25,10 @@ struct sems_app_ops {
 	void (*session_event)(void *state, struct sems_session *s,
 			      const struct sems_event *ev);
 	void (*session_free)(void *state);
+	/* Optional: the application was unregistered or replaced and its
+	 * last session is gone: `arg` of the registration may be freed.  Any
+	 * thread (a media thread too): only hand it to a thread of your own. */
+	void (*app_free)(void *arg);
 };
 
 #define SEMS_APP_NAME_MAX 64
@@ -34,5 +38,13 @@ bool sems_app_name_valid(const char *name);
 /* Returns 0, EINVAL for an invalid name, EEXIST if taken, ENOMEM. */
 int sems_app_register(const char *name, const struct sems_app_ops *ops,
 		      void *arg);
+
+/* Registers name, or replaces what it runs: new calls get the new ops and
+ * arg, calls already running keep the old ones until they end (then the
+ * old registration's app_free runs).  0, EINVAL, ENOMEM. */
+int sems_app_replace(const char *name, const struct sems_app_ops *ops,
+		     void *arg);
+/* New calls to name get 404; running ones go on.  0, EINVAL, ENOENT. */
+int sems_app_unregister(const char *name);
 
 #endif

@@ -22,6 +22,12 @@
 
 #define SEMS_PLUGIN_ABI_VERSION 1
 #define SEMS_PLUGIN_EXPORT_SYMBOL "sems_plugin_export"
+/* Optional second symbol: `void sems_plugin_reload(void)`, called on
+ * SIGHUP from a thread of its own (never the signalling or a media
+ * thread), while calls go on: re-read what the plug-in loaded (ivr: every
+ * script), with sems_app_replace/sems_app_unregister (app.h). */
+#define SEMS_PLUGIN_RELOAD_SYMBOL "sems_plugin_reload"
+typedef void (sems_plugin_reload_fn)(void);
 
 struct sems_plugin {
 	int abi_version;        /* SEMS_PLUGIN_ABI_VERSION at build time      */

@@ -63,6 +63,8 @@ static const struct core_key core_keys[] = {
 	STR(ser_socket_name, "ser_socket_name"),
 	STR(reply_socket_name, "reply_socket_name"),
 	STR(uac_via, "uac_via"),
+	STR(http_listen, "http_listen"),
+	STR(http_token, "http_token"),
 };
 
 void core_config_defaults(struct core_config *cfg)
@@ -219,6 +221,16 @@ int core_config_load(struct core_config *cfg, const char *path,
  out:
 	sems_config_free(file);
 	return err;
+}
+
+size_t core_config_key_count(void)
+{
+	return sizeof(core_keys) / sizeof(core_keys[0]);
+}
+
+const char *core_config_key_name(size_t i)
+{
+	return i < core_config_key_count() ? core_keys[i].name : NULL;
 }
 
 const char *sems_core_sip_ip(void)

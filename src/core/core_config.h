@@ -36,6 +36,10 @@
  *                               Kamailio's t_uac_send, or our own SIP
  *                               stack); empty: kamailio.  Without
  *                               socket_name always sip.
+ *   http_listen=                IP:PORT of the HTTP monitoring/control
+ *                               server (/metrics /calls /drain); empty: off
+ *   http_token=                 bearer token every HTTP request must bring
+ *                               (empty: control from loopback only)
  */
 #ifndef CORE_CORE_CONFIG_H
 #define CORE_CORE_CONFIG_H
@@ -68,6 +72,8 @@ struct core_config {
 	char ser_socket_name[108];
 	char reply_socket_name[108];
 	char uac_via[16];
+	char http_listen[80];
+	char http_token[256];
 };
 
 extern struct core_config core_cfg;   /* the running server's settings */
@@ -77,5 +83,9 @@ void core_config_defaults(struct core_config *cfg);
  * errno value and writes "file:line: what is wrong" to errbuf. */
 int core_config_load(struct core_config *cfg, const char *path,
 		     char *errbuf, size_t errlen);
+
+/* The keys of sems.conf, in table order (docs/configuration.md test). */
+size_t core_config_key_count(void);
+const char *core_config_key_name(size_t i);
 
 #endif

@@ -213,7 +213,7 @@ static void uri_user(const char *uri, char *out, size_t len)
 static void dialout_run(void *arg)
 {
 	struct dialout_job *j = arg;
-	const struct app *app = app_find(j->app);
+	const struct app *app = app_get(j->app);
 	struct rtp_stream *rs = NULL;
 	struct sems_session *s = NULL;
 	struct dialout *d = NULL;
@@ -260,8 +260,11 @@ static void dialout_run(void *arg)
 		.contact = j->r_uri, .content_type = "application/sdp",
 		.body = offer, .hdrs = j->hdrs, .cseq = 1,
 	};
-	if (!(inv = sip_request_dup(&tpl)) ||
-	    (err = session_alloc_tagged(&s, app, inv, &dialout_ops, d, j->tag))) {
+	if ((inv = sip_request_dup(&tpl))) {
+		err = session_alloc_tagged(&s, app, inv, &dialout_ops, d, j->tag);
+		app = NULL;     /* the session's reference now, or released */
+	}
+	if (!inv || err) {
 		SEMS_ERROR("dialout to %s: cannot create the session", j->r_uri);
 		sip_uac_hangup(d->uac, NULL);
 		free(inv);
@@ -283,8 +286,9 @@ static void dialout_run(void *arg)
 	d->s = s;          /* the reference session_alloc gave us */
 	d = NULL;
 	SEMS_INFO("dialout %s: INVITE %s for application '%s' (session %s)",
-		  s->dlg.callid, j->r_uri, app->name, s->local_tag);
+		  s->dlg.callid, j->r_uri, s->app->name, s->local_tag);
  out:
+	app_put(app);
 	if (d)
 		free(d);
 	if (rs)
@@ -308,7 +312,7 @@ int sems_dialout(const char *app_name, const char *user, const char *r_uri,
 
 	if (!app_name || !r_uri || !r_uri[0] || !from_uri || !from_uri[0])
 		return EINVAL;
-	if (!app_find(app_name))
+	if (!app_exists(app_name))
 		return ENOENT;
 	if (!(j = calloc(1, sizeof(*j))))
 		return ENOMEM;

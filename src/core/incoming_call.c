@@ -9,6 +9,7 @@
 #include "core_config.h"
 #include "incoming_call.h"
 #include "media/rtp_stream.h"
+#include "metrics/metrics.h"
 #include "media/sdp_negotiate.h"
 #include "session_internal.h"
 #include "sip_request.h"
@@ -67,27 +68,40 @@ int incoming_call_start(const char *app_name,
 			struct sems_session **sp, struct call_error *err)
 {
 	struct sems_session *s = NULL;
-	const struct app *app = app_find(app_name);
+	const struct app *app;
 	int e;
 
 	memset(err, 0, sizeof(*err));
+	if (server_draining()) {
+		SEMS_INFO("call %s: draining: 503", invite->callid);
+		metrics_invite_reply(503);
+		return call_fail(err, 503, "Service Unavailable (draining)",
+				 EAGAIN);
+	}
 	if (worker_pool_saturated()) {
 		SEMS_WARN("call %s: every session worker is busy: 503",
 			  invite->callid);
+		metrics_invite_reply(503);
 		return call_fail(err, 503, "Service Unavailable (overloaded)",
 				 EBUSY);
 	}
+	app = app_get(app_name);
 	if (!app) {
+		metrics_invite_reply(404);
 		SEMS_INFO("call %s: unknown application '%.80s'", invite->callid,
 			  app_name);
 		return call_fail(err, 404, "Not Found (unknown application)", ENOENT);
 	}
 	struct sems_sip_request *copy = sip_request_dup(invite);
-	if (!copy)
+	if (!copy) {
+		app_put(app);
+		metrics_invite_reply(500);
 		return call_fail(err, 500, "Server Internal Error", ENOMEM);
-	e = session_alloc(&s, app, copy, ops, sig);
+	}
+	e = session_alloc(&s, app, copy, ops, sig);   /* keeps the app ref */
 	if (e) {
 		free(copy);
+		metrics_invite_reply(500);
 		return call_fail(err, 500, "Server Internal Error", e);
 	}
 	e = session_setup_media(s, invite->body, err);
@@ -96,11 +110,12 @@ int incoming_call_start(const char *app_name,
 	if (e) {
 		if (!err->code)
 			call_fail(err, 500, "Server Internal Error", e);
+		metrics_invite_reply(err->code);
 		s->sig = NULL;   /* the front replies itself */
 		session_deref(s);
 		return e;
 	}
-	SEMS_INFO("call %s: running application '%s'", invite->callid, app->name);
+	SEMS_INFO("call %s: running application '%s'", invite->callid, app_name);
 	*sp = s;
 	return 0;
 }

@@ -20,6 +20,8 @@
 #include <sems/log.h>
 #include "audio/audio_shutdown.h"
 #include "core_config.h"
+#include "http/http_server.h"
+#include "metrics/metrics.h"
 #include "log_internal.h"
 #include "media/rtp_stream.h"
 #include "plugin_loader.h"
@@ -238,9 +240,21 @@ static void on_signal(int sig)
 	tmr_start(&shutdown_tmr, 50, shutdown_poll, NULL);
 }
 
-/* SIGUSR1/SIGUSR2 reach every live session as onUser1/onUser2.  They are
- * blocked in every thread (the mask is inherited) and taken by this one. */
+/* SIGUSR1/SIGUSR2 reach every live session as onUser1/onUser2; SIGHUP
+ * reloads the plug-ins (ivr: every script), here on this thread.  They
+ * are blocked in every thread (the mask is inherited) and taken by this
+ * one.  A SIGHUP before the plug-ins are up, or during shutdown, is
+ * ignored. */
 static sigset_t user_signals;
+static bool reload_ready;          /* under reload_lock */
+static pthread_mutex_t reload_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void reload_allow(bool on)
+{
+	pthread_mutex_lock(&reload_lock);   /* waits for a reload running */
+	reload_ready = on;
+	pthread_mutex_unlock(&reload_lock);
+}
 
 static void *user_signal_thread(void *arg)
 {
@@ -248,6 +262,20 @@ static void *user_signal_thread(void *arg)
 
 	(void)arg;
 	while (!sigwait(&user_signals, &sig)) {
+		if (sig == SIGHUP) {
+			pthread_mutex_lock(&reload_lock);
+			if (!reload_ready) {
+				SEMS_WARN("SIGHUP: not running yet (or stopping): "
+					  "ignored");
+			} else {
+				SEMS_INFO("SIGHUP: reloading scripts (%u sessions "
+					  "live)", session_count());
+				metric_add(&metrics.reloads, 1);
+				plugin_reload_all();
+			}
+			pthread_mutex_unlock(&reload_lock);
+			continue;
+		}
 		SEMS_INFO("signal %d: to %u sessions", sig, session_count());
 		session_post_all(sig == SIGUSR1 ? SEMS_EV_USER1 : SEMS_EV_USER2);
 	}
@@ -262,6 +290,7 @@ static int user_signals_setup(void)
 	sigemptyset(&user_signals);
 	sigaddset(&user_signals, SIGUSR1);
 	sigaddset(&user_signals, SIGUSR2);
+	sigaddset(&user_signals, SIGHUP);
 	err = pthread_sigmask(SIG_BLOCK, &user_signals, NULL);
 	if (!err)
 		err = pthread_create(&tid, NULL, user_signal_thread, NULL);
@@ -312,6 +341,8 @@ static int start_services(void)
 				      core_cfg.signature);
 	if (!err)
 		err = ser_front_start();
+	if (!err)
+		err = http_server_start(core_cfg.http_listen, core_cfg.http_token);
 	return err;
 }
 
@@ -329,6 +360,7 @@ static void stop_services(void)
 	tmr_start(&shutdown_tmr, SIGNALLING_FLUSH_MS, stop_loop, NULL);
 	(void)re_main(NULL);
 	tmr_cancel(&shutdown_tmr);
+	http_server_stop();
 	ser_front_stop();
 	sip_front_stop();
 	media_stop();
@@ -369,7 +401,7 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	if (user_signals_setup())
-		SEMS_WARN("SIGUSR1/SIGUSR2 will not reach the scripts");
+		SEMS_WARN("SIGUSR1/SIGUSR2/SIGHUP will not reach the scripts");
 	if (opt.pid_file && write_pid_file(opt.pid_file))
 		return 1;
 	if (libre_init()) {
@@ -383,8 +415,10 @@ int main(int argc, char **argv)
 		SEMS_INFO("sems %s ready: SIP on %s:%u, RTP %u-%u on %s", SEMS_VERSION,
 			  core_cfg.sip_ip, core_cfg.sip_port, core_cfg.rtp_low_port,
 			  core_cfg.rtp_high_port, core_cfg.media_ip);
+		reload_allow(true);
 		err = re_main(on_signal);
 	}
+	reload_allow(false);
 	tmr_cancel(&shutdown_tmr);
 	stop_services();
 	libre_close();

@@ -19,6 +19,7 @@
 struct loaded_plugin {
 	void *handle;
 	const struct sems_plugin *export;
+	sems_plugin_reload_fn *reload;     /* NULL: nothing to reload */
 };
 
 static struct loaded_plugin plugins[MAX_PLUGINS];
@@ -48,7 +49,9 @@ static int plugin_load(const char *path, const char *config_dir)
 		dlclose(h);
 		return EINVAL;
 	}
-	plugins[plugin_count++] = (struct loaded_plugin){ h, exp };
+	sems_plugin_reload_fn *reload;
+	*(void **)&reload = dlsym(h, SEMS_PLUGIN_RELOAD_SYMBOL);
+	plugins[plugin_count++] = (struct loaded_plugin){ h, exp, reload };
 	SEMS_INFO("loading plug-in '%s' from %s", exp->name, path);
 	int err = exp->init ? exp->init(config_dir) : 0;
 	if (err)
@@ -100,6 +103,19 @@ int plugin_load_all(const char *plugin_path, const char *load_plugins,
 	}
 	free(list);
 	return err;
+}
+
+void plugin_reload_all(void)
+{
+	for (unsigned i = 0; i < plugin_count; i++) {
+		if (!plugins[i].reload) {
+			SEMS_INFO("plug-in '%s' has nothing to reload",
+				  plugins[i].export->name);
+			continue;
+		}
+		SEMS_INFO("reloading plug-in '%s'", plugins[i].export->name);
+		plugins[i].reload();
+	}
 }
 
 void plugin_close_all(void)

@@ -7,5 +7,8 @@
 int  plugin_load_all(const char *plugin_path, const char *load_plugins,
 		     const char *config_dir);
 void plugin_close_all(void);
+/* SIGHUP: each plug-in's sems_plugin_reload, if it has one (not on the
+ * signalling thread; plug-ins are loaded and not closed yet). */
+void plugin_reload_all(void);
 
 #endif

@@ -7,6 +7,8 @@
 #include <re.h>
 #include <sems/log.h>
 #include "app_registry.h"
+#include "metrics/metrics.h"
+#include <sems/metrics.h>
 #include "media/rtp_stream.h"
 #include "session_internal.h"
 #include "sip_request.h"
@@ -124,6 +126,33 @@ void session_stop_all(void)
 	pthread_mutex_unlock(&table_lock);
 }
 
+void session_foreach(void (*fn)(struct sems_session *s, void *arg), void *arg)
+{
+	struct sems_session **all = NULL;
+	size_t n = 0, cap = 0;
+
+	pthread_mutex_lock(&table_lock);
+	for (unsigned b = 0; b < SESSION_BUCKETS; b++)
+		for (struct table_node *t = buckets[b]; t; t = t->next) {
+			if (n == cap) {
+				size_t c = cap ? cap * 2 : 64;
+				struct sems_session **a = realloc(all, c * sizeof(*a));
+				if (!a)
+					goto full;
+				all = a;
+				cap = c;
+			}
+			all[n++] = session_ref(t->s);
+		}
+ full:
+	pthread_mutex_unlock(&table_lock);
+	for (size_t i = 0; i < n; i++) {
+		fn(all[i], arg);
+		session_deref(all[i]);
+	}
+	free(all);
+}
+
 /* Sessions are found by Call-ID; a message names only our tag, so this
  * walks the table: messages are rare next to requests. */
 int sems_session_post_message(const char *local_tag, const char *msg)
@@ -208,8 +237,10 @@ int session_alloc_tagged(struct sems_session **sp, const struct app *app,
 			 const char *local_tag)
 {
 	struct sems_session *s = calloc(1, sizeof(*s));
-	if (!s)
+	if (!s) {
+		app_put(app);
 		return ENOMEM;
+	}
 	atomic_fetch_add(&live_sessions, 1);
 	atomic_init(&s->refs, 1);
 	if (local_tag && local_tag[0])
@@ -221,6 +252,12 @@ int session_alloc_tagged(struct sems_session **sp, const struct app *app,
 	pthread_mutex_init(&s->q_lock, NULL);
 	atomic_init(&s->dtmf_detection, true);
 	s->app = app;
+	clock_gettime(CLOCK_REALTIME, &s->started);
+	if (app && app->stats) {
+		metric_add(&app->stats->calls_total, 1);
+		atomic_fetch_add(&app->stats->calls_active, 1);
+	}
+	metric_add(&metrics.session_setups, 1);
 	s->sig_ops = ops;
 	s->sig = sig;
 	int err = dialog_state_init(&s->dlg, invite, s->local_tag);
@@ -247,6 +284,11 @@ void session_deref(struct sems_session *s)
 	if (!s || atomic_fetch_sub(&s->refs, 1) != 1)
 		return;
 	session_table_remove(s);
+	if (s->app && s->app->stats)
+		atomic_fetch_sub(&s->app->stats->calls_active, 1);
+	if (s->dlg.callid)
+		sems_monitor_forget(s->dlg.callid);
+	app_put(s->app);
 	if (s->rtp)
 		rtp_stream_release(s->rtp);
 	session_events_free(s);

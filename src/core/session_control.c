@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <sems/log.h>
 #include "media/rtp_stream.h"
+#include "metrics/metrics.h"
 #include "session_internal.h"
 #include "signalling.h"
 
@@ -178,6 +179,7 @@ int sems_session_accept(struct sems_session *s)
 		return EALREADY;
 	atomic_store(&s->accepted, true);
 	atomic_store(&s->final_replied, true);
+	metrics_invite_reply(200);
 	/* as in SEMS, the dialog is connected once the 200 is decided */
 	session_set_status(s, SEMS_DLG_CONNECTED);
 	return sig_job_post(s, SIG_ANSWER, 200, "OK", NULL);
@@ -190,8 +192,11 @@ int sems_session_reply(struct sems_session *s, unsigned code,
 		return EINVAL;    /* a 2xx needs the SDP: sems_session_accept() */
 	if (atomic_load(&s->final_replied))
 		return EALREADY;
-	if (code >= 200)
+	if (code >= 200) {
 		atomic_store(&s->final_replied, true);
+		if (!s->uac)
+			metrics_invite_reply(code);
+	}
 	return sig_job_post(s, SIG_REPLY, code, reason, hdrs);
 }
 

@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <time.h>
 #include <sems/session.h>
 
 struct app;
@@ -115,6 +116,7 @@ struct sems_session {
 	bool media_started;         /* worker only */
 	bool app_created;           /* worker only */
 	bool ended;                 /* worker only */
+	struct timespec started;    /* wall clock, set at allocation */
 };
 
 /* Creation, on the signalling thread: takes ownership of `invite`.  The
@@ -180,5 +182,9 @@ void session_table_remove(struct sems_session *s);
 unsigned session_count(void);
 void session_post_all(enum sems_event_type type);
 void session_stop_all(void);
+
+/* fn for every live session, outside the table lock: each session is
+ * referenced while fn runs (GET /calls).  Any thread but the media's. */
+void session_foreach(void (*fn)(struct sems_session *s, void *arg), void *arg);
 
 #endif

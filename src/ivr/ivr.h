@@ -153,6 +153,13 @@ void ivr_monitor_finish(PyObject *callid);
 /* ivr_scripts.c: the preloaded scripts. */
 int ivr_scripts_load(const char *script_path, const char *config_dir);
 void ivr_scripts_unload(void);
+/* SIGHUP (sems_plugin_reload): every script of script_path imported again
+ * (takes the GIL itself).  See ivr_scripts.c. */
+void ivr_scripts_reload(void);
+/* The registration argument of an application: one imported version of
+ * a script (its IvrDialog class), and its release (sems_app_ops.app_free). */
+PyObject *ivr_version_class(void *version);
+void ivr_version_release(void *version);
 
 /* ivr_call.c: the application ops every script is registered with; the
  * `arg` given to sems_app_register is the script's IvrDialog class. */

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sems/log.h>
+#include <sems/metrics.h>
 
 enum handler_result {
 	H_MISSING,    /* no such handler */
@@ -69,6 +70,7 @@ static void handle_exception(PyObject *dialog, struct sems_session *s,
 	snprintf(context, sizeof(context), "%s.%s raised an exception:",
 		 Py_TYPE(dialog)->tp_name, handler);
 	ivr_log_exception_obj(value ? value : type, context);
+	sems_metric_script_exception(sems_session_app_name(s));
 
 	if (value && PyErr_GivenExceptionMatches(value, ivr_semserror)) {
 		PyObject *args = PyObject_GetAttrString(value, "args");
@@ -413,11 +415,12 @@ static void dispatch(PyObject *dialog, struct sems_session *s,
 static int call_new(void *arg, struct sems_session *s, void **statep)
 {
 	PyGILState_STATE gil = PyGILState_Ensure();
-	PyObject *dialog = ivr_dialog_create((PyObject *)arg, s);
+	PyObject *dialog = ivr_dialog_create(ivr_version_class(arg), s);
 	int err = 0;
 
 	if (!dialog) {
 		ivr_log_exception("cannot create the IvrDialog of a call:");
+		sems_metric_script_exception(sems_session_app_name(s));
 		err = EINVAL;
 	}
 	*statep = dialog;
@@ -466,4 +469,5 @@ const struct sems_app_ops ivr_call_ops = {
 	.session_new = call_new,
 	.session_event = call_event,
 	.session_free = call_free,
+	.app_free = ivr_version_release,
 };

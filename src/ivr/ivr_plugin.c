@@ -69,6 +69,9 @@ static int python_start(void)
 		return ENOMEM;
 	PyConfig_InitPythonConfig(&cfg);
 	cfg.install_signal_handlers = 0;
+	/* no __pycache__ next to the scripts: a script rewritten within the
+	 * same second (and size) would be run from a stale .pyc on reload */
+	cfg.write_bytecode = 0;
 	cfg.parse_argv = 0;
 	if (realpath("/proc/self/exe", exe)) {
 		st = PyConfig_SetBytesString(&cfg, &cfg.program_name, exe);
@@ -168,6 +171,14 @@ static void ivr_close(void)
 	ivr_scripts_unload();
 	if (Py_FinalizeEx() < 0)
 		SEMS_WARN("ivr: Python finalization reported an error");
+}
+
+/* SIGHUP: the core's reload thread (plugin.h, SEMS_PLUGIN_RELOAD_SYMBOL). */
+void sems_plugin_reload(void);
+void sems_plugin_reload(void)
+{
+	if (main_tstate)
+		ivr_scripts_reload();
 }
 
 const struct sems_plugin sems_plugin_export = {

@@ -9,6 +9,7 @@
 #include "ivr.h"   /* Python.h comes first */
 #include <string.h>
 #include <sems/log.h>
+#include <sems/metrics.h>
 
 static PyObject *monitor;              /* dict, created on first use */
 static PyObject *pending_threads;      /* list of callables, import time */
@@ -131,6 +132,36 @@ static PyObject *monitor_record(PyObject *callid, bool create)
 	return rec;
 }
 
+/* The copy GET /calls shows (sems_monitor_set): value as JSON text,
+ * repr() for what JSON cannot hold.  Errors are cleared: monitoring must
+ * never fail a script. */
+static void monitor_export(PyObject *callid, PyObject *prop, PyObject *value,
+			   bool append)
+{
+	static PyObject *dumps;
+	PyObject *text = NULL;
+
+	if (!dumps) {
+		PyObject *json = PyImport_ImportModule("json");
+		dumps = json ? PyObject_GetAttrString(json, "dumps") : NULL;
+		Py_XDECREF(json);
+	}
+	if (dumps) {
+		PyObject *args = PyTuple_Pack(1, value);
+		PyObject *kw = Py_BuildValue("{sO}", "default",
+					     (PyObject *)&PyUnicode_Type);
+		if (args && kw)
+			text = PyObject_Call(dumps, args, kw);
+		Py_XDECREF(args);
+		Py_XDECREF(kw);
+	}
+	if (text && PyUnicode_Check(text))
+		sems_monitor_set(PyUnicode_AsUTF8(callid), PyUnicode_AsUTF8(prop),
+				 PyUnicode_AsUTF8(text), append);
+	Py_XDECREF(text);
+	PyErr_Clear();
+}
+
 PyDoc_STRVAR(monitor_log_doc,
 "monitorLog($module, callid, prop, value, /)\n--\n\n"
 "Set property `prop` of call `callid`'s record to `value`.");
@@ -143,6 +174,7 @@ static PyObject *ivr_monitor_log(PyObject *Py_UNUSED(m), PyObject *args)
 	    !(rec = monitor_record(callid, true)) ||
 	    PyDict_SetItem(rec, prop, value) < 0)
 		return NULL;
+	monitor_export(callid, prop, value, false);
 	Py_RETURN_NONE;
 }
 
@@ -175,6 +207,7 @@ static PyObject *ivr_monitor_log_add(PyObject *Py_UNUSED(m), PyObject *args)
 	}
 	if (PyList_Append(list, value) < 0)
 		return NULL;
+	monitor_export(callid, prop, value, true);
 	Py_RETURN_NONE;
 }
 
@@ -195,6 +228,7 @@ void ivr_monitor_finish(PyObject *callid)
 	Py_XDECREF(text);
 	if (PyDict_DelItem(monitor, callid) < 0 || PyErr_Occurred())
 		PyErr_Clear();
+	sems_monitor_forget(PyUnicode_AsUTF8(callid));
 }
 
 PyDoc_STRVAR(monitor_finish_doc,

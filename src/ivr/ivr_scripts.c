@@ -1,27 +1,96 @@
-/* ivr_scripts.c: preloading the scripts of script_path as applications.
+/* ivr_scripts.c: the scripts of script_path as applications.
  *
- * Every NAME.py (or NAME.pyc) is imported once at start-up as module NAME,
+ * Every NAME.py (or NAME.pyc) is imported at start-up as module NAME,
  * with its NAME.conf as the dict `config`, and registered as application
  * NAME running its class IvrDialog.  A script that fails is logged with its
  * traceback and skipped; the others still load.  Only registered names can
  * run, so a name taken from a request never becomes a file lookup.
+ *
+ * Reload (SIGHUP, ivr_scripts_reload): every script is imported again
+ * (NAME.conf re-read too) and replaces its registration (sems_app_replace):
+ * new calls run the new code, live calls keep the class they started with
+ * (each registration is a `struct ivr_version` that the core's registry
+ * reference counts; its class is released on a later reload or at exit,
+ * with the GIL, once the core says the last call using it is gone).  A
+ * script that fails to import now keeps its previous version (logged); new
+ * files are registered, scripts whose file is gone are unregistered.
  */
 #include "ivr.h"   /* Python.h comes first */
 #include <dirent.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sems/config.h>
 #include <sems/log.h>
 
-struct ivr_script {
-	char name[SEMS_APP_NAME_MAX + 1];
-	PyObject *cls;   /* the script's IvrDialog class */
+struct ivr_version {
+	PyObject *cls;               /* the script's IvrDialog class */
+	atomic_bool released;        /* the registry's last reference went */
+	struct ivr_version *next;    /* every version not swept yet */
 };
 
+struct ivr_script {
+	char name[SEMS_APP_NAME_MAX + 1];
+	bool seen;                   /* reload: its file is still there */
+};
+
+/* All below under the GIL. */
 static struct ivr_script *scripts;
-static size_t n_scripts;
+static size_t n_scripts, cap_scripts;
+static struct ivr_version *versions;
+static char *saved_script_path, *saved_config_dir;
+
+PyObject *ivr_version_class(void *version)
+{
+	return ((struct ivr_version *)version)->cls;
+}
+
+/* Any thread (even a media thread): only a flag; the class is released
+ * by version_sweep() under the GIL. */
+void ivr_version_release(void *version)
+{
+	atomic_store(&((struct ivr_version *)version)->released, true);
+}
+
+static void version_sweep(bool all)
+{
+	for (struct ivr_version **pp = &versions; *pp;) {
+		struct ivr_version *v = *pp;
+		if (!all && !atomic_load(&v->released)) {
+			pp = &v->next;
+			continue;
+		}
+		*pp = v->next;
+		Py_CLEAR(v->cls);
+		free(v);
+	}
+}
+
+static struct ivr_script *script_find(const char *name)
+{
+	for (size_t i = 0; i < n_scripts; i++)
+		if (!strcmp(scripts[i].name, name))
+			return &scripts[i];
+	return NULL;
+}
+
+static struct ivr_script *script_add(const char *name)
+{
+	if (n_scripts == cap_scripts) {
+		size_t c = cap_scripts ? cap_scripts * 2 : 16;
+		struct ivr_script *n = realloc(scripts, c * sizeof(*n));
+		if (!n)
+			return NULL;
+		scripts = n;
+		cap_scripts = c;
+	}
+	struct ivr_script *sc = &scripts[n_scripts++];
+	snprintf(sc->name, sizeof(sc->name), "%s", name);
+	sc->seen = true;
+	return sc;
+}
 
 /* NAME.conf as a dict of str; a missing file is an empty dict.  New
  * reference, or NULL (logged) when the file is unreadable. */
@@ -72,10 +141,12 @@ static PyObject *import_script(const char *name, const char *path,
 {
 	PyObject *util, *spec = NULL, *mod = NULL, *loader = NULL, *r = NULL;
 	PyObject *modules = PyImport_GetModuleDict();   /* borrowed */
+	PyObject *before = PyDict_GetItemString(modules, name);   /* borrowed */
 
 	util = PyImport_ImportModule("importlib.util");
 	if (!util)
 		return NULL;
+	Py_XINCREF(before);     /* a reload that fails puts it back */
 	spec = PyObject_CallMethod(util, "spec_from_file_location", "ss",
 				   name, path);
 	if (spec == Py_None)
@@ -92,7 +163,8 @@ static PyObject *import_script(const char *name, const char *path,
 	if (!r) {
 		PyObject *t, *v, *tb;
 		PyErr_Fetch(&t, &v, &tb);
-		if (PyDict_DelItemString(modules, name) < 0)
+		if ((before ? PyDict_SetItemString(modules, name, before) :
+		     PyDict_DelItemString(modules, name)) < 0)
 			PyErr_Clear();
 		PyErr_Restore(t, v, tb);
 	}
@@ -103,6 +175,7 @@ static PyObject *import_script(const char *name, const char *path,
 	Py_XDECREF(loader);
 	Py_XDECREF(spec);
 	Py_DECREF(util);
+	Py_XDECREF(before);
 	return mod;
 }
 
@@ -127,18 +200,21 @@ static PyObject *dialog_class(PyObject *mod, const char *name)
 	return cls;
 }
 
-static void load_script(const char *dir, const char *file, const char *name,
-			const char *config_dir)
+/* Imports one script and registers (reload: replaces) it.  Returns 0,
+ * or -1 when it failed (logged; a script registered before stays). */
+static int load_script(const char *dir, const char *file, const char *name,
+		       const char *config_dir, bool reload)
 {
-	struct ivr_script *sc = &scripts[n_scripts];
 	PyObject *config, *mod = NULL, *cls = NULL;
+	struct ivr_version *v = NULL;
+	struct ivr_script *sc = script_find(name);
 	char path[4096];
-	int err;
+	int err, rc = -1;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
 	SEMS_DBG("Ivr-Python: loading script %s", path);
 	if (!(config = script_config(config_dir, name)))
-		return;
+		goto failed;
 	mod = import_script(name, path, config);
 	if (!mod) {
 		char context[4200];
@@ -148,20 +224,40 @@ static void load_script(const char *dir, const char *file, const char *name,
 	}
 	if (!(cls = dialog_class(mod, name)))
 		goto out;
-	err = sems_app_register(name, &ivr_call_ops, cls);
+	if (!(v = calloc(1, sizeof(*v))) || (!sc && !(sc = script_add(name)))) {
+		SEMS_ERROR("Ivr-Python: script '%s': out of memory", name);
+		free(v);
+		goto out;
+	}
+	sc->seen = true;
+	v->cls = Py_NewRef(cls);
+	atomic_init(&v->released, false);
+	v->next = versions;
+	versions = v;
+	err = reload ? sems_app_replace(name, &ivr_call_ops, v) :
+		sems_app_register(name, &ivr_call_ops, v);
 	if (err) {
 		SEMS_ERROR("Ivr-Python: cannot register application '%s': %s",
 			   name, strerror(err));
+		atomic_store(&v->released, true);
 		goto out;
 	}
-	snprintf(sc->name, sizeof(sc->name), "%s", name);
-	sc->cls = Py_NewRef(cls);
-	n_scripts++;
-	SEMS_INFO("Application script registered: %s.", name);
+	rc = 0;
+	if (reload)
+		SEMS_INFO("Application script reloaded: %s.", name);
+	else
+		SEMS_INFO("Application script registered: %s.", name);
  out:
 	Py_XDECREF(cls);
 	Py_XDECREF(mod);
 	Py_DECREF(config);
+ failed:
+	if (rc && reload && sc)
+		SEMS_ERROR("Ivr-Python: reload: script '%s' failed: its calls keep "
+			   "running the version loaded before", name);
+	if (rc && sc)
+		sc->seen = true;   /* registered, keep it */
+	return rc;
 }
 
 /* NAME of NAME.py / NAME.pyc into name[], or false for other files. */
@@ -180,7 +276,9 @@ static bool script_name(const char *file, char *name, size_t len)
 	return true;
 }
 
-int ivr_scripts_load(const char *script_path, const char *config_dir)
+/* Every script of script_path; counts what happened. */
+static int scan_scripts(const char *script_path, const char *config_dir,
+			bool reload, unsigned *loaded, unsigned *failed)
 {
 	struct dirent **list;
 	char name[256], prev[256] = "";
@@ -192,36 +290,90 @@ int ivr_scripts_load(const char *script_path, const char *config_dir)
 			   script_path, strerror(err));
 		return err;
 	}
-	scripts = calloc((size_t)n + 1, sizeof(*scripts));
 	for (int i = 0; i < n; i++) {
 		const char *file = list[i]->d_name;
 		/* NAME.py sorts before NAME.pyc: the source wins */
-		if (scripts && script_name(file, name, sizeof(name)) &&
+		if (script_name(file, name, sizeof(name)) &&
 		    strcmp(name, prev) != 0) {
 			snprintf(prev, sizeof(prev), "%s", name);
 			if (!sems_app_name_valid(name))
 				SEMS_ERROR("Ivr-Python: script %s/%s: '%s' is not "
 					   "a valid application name: skipped",
 					   script_path, file, name);
+			else if (load_script(script_path, file, name, config_dir,
+					     reload))
+				(*failed)++;
 			else
-				load_script(script_path, file, name, config_dir);
+				(*loaded)++;
 		}
 		free(list[i]);
 	}
 	free(list);
-	if (!scripts)
+	return 0;
+}
+
+int ivr_scripts_load(const char *script_path, const char *config_dir)
+{
+	unsigned loaded = 0, failed = 0;
+	int err;
+
+	free(saved_script_path);
+	free(saved_config_dir);
+	saved_script_path = strdup(script_path);
+	saved_config_dir = strdup(config_dir);
+	if (!saved_script_path || !saved_config_dir)
 		return ENOMEM;
+	err = scan_scripts(script_path, config_dir, false, &loaded, &failed);
+	if (err)
+		return err;
 	if (!n_scripts)
 		SEMS_WARN("Ivr-Python: no application script loaded from %s",
 			  script_path);
 	return 0;
 }
 
+void ivr_scripts_reload(void)
+{
+	PyGILState_STATE gil = PyGILState_Ensure();
+	unsigned loaded = 0, failed = 0, removed = 0;
+
+	for (size_t i = 0; i < n_scripts; i++)
+		scripts[i].seen = false;
+	if (scan_scripts(saved_script_path, saved_config_dir, true, &loaded,
+			 &failed)) {
+		SEMS_ERROR("Ivr-Python: reload failed: every script keeps its "
+			   "version");
+		for (size_t i = 0; i < n_scripts; i++)
+			scripts[i].seen = true;
+		goto out;
+	}
+	for (size_t i = 0; i < n_scripts;) {
+		if (scripts[i].seen) {
+			i++;
+			continue;
+		}
+		(void)sems_app_unregister(scripts[i].name);
+		SEMS_INFO("Application script unregistered: %s (its file is "
+			  "gone).", scripts[i].name);
+		scripts[i] = scripts[--n_scripts];
+		removed++;
+	}
+	SEMS_INFO("Ivr-Python: reload done: %u scripts loaded, %u failed "
+		  "(previous version kept), %u removed", loaded, failed, removed);
+ out:
+	version_sweep(false);
+	PyGILState_Release(gil);
+}
+
 void ivr_scripts_unload(void)
 {
 	for (size_t i = 0; i < n_scripts; i++)
-		Py_CLEAR(scripts[i].cls);
+		(void)sems_app_unregister(scripts[i].name);
+	version_sweep(true);    /* every session has ended by now */
 	free(scripts);
 	scripts = NULL;
-	n_scripts = 0;
+	n_scripts = cap_scripts = 0;
+	free(saved_script_path);
+	free(saved_config_dir);
+	saved_script_path = saved_config_dir = NULL;
 }

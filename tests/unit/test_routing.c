@@ -95,7 +95,7 @@ static void dummy_event(void *state, struct sems_session *s,
 {
 	(void)state; (void)s; (void)ev;
 }
-static const struct sems_app_ops dummy_ops = { dummy_new, dummy_event, NULL };
+static const struct sems_app_ops dummy_ops = { dummy_new, dummy_event, NULL, NULL };
 
 START_TEST(registered_names_are_found_and_others_are_not)
 {

@@ -128,8 +128,8 @@ static void fake_free(void *state)
 	atomic_fetch_add(&states_freed, 1);
 }
 
-static const struct sems_app_ops fake_ops = { fake_new, fake_event, fake_free };
-static const struct app fake_app = { "fake", &fake_ops, NULL };
+static const struct sems_app_ops fake_ops = { fake_new, fake_event, fake_free, NULL };
+static struct app fake_app = { "fake", &fake_ops, NULL, NULL, 0, false };
 
 static int front_answer(void *sig, const char *sdp)
 {

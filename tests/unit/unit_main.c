@@ -17,6 +17,8 @@ suite_fn session_suite;
 suite_fn ser_parse_suite;
 suite_fn dtmf_suite;
 suite_fn media_bridge_suite;
+suite_fn app_registry_suite;
+suite_fn config_doc_suite;
 
 /* suites: one line each (keep sorted) */
 static suite_fn *const suites[] = {
@@ -33,6 +35,8 @@ static suite_fn *const suites[] = {
 	ser_parse_suite,
 	dtmf_suite,
 	media_bridge_suite,
+	app_registry_suite,
+	config_doc_suite,
 	NULL,
 };
 

@@ -201,6 +201,7 @@ static void packet(struct rtp_stream *rs, uint8_t *buf, size_t len,
 	    rtp_hdr_decode(&hdr, &mb))
 		return;
 	rs->last_rx_ms = now;
+	rtp_counters_rx(&rs->counters, hdr.seq);
 	if (rs->telev_pt >= 0 && hdr.pt == rs->telev_pt) {
 		if (receiving || atomic_load(&rs->dtmf_receiving)) {
 			rs->rx.rfc4733_seen = true;

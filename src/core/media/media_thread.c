@@ -178,6 +178,14 @@ static void timespec_add_ms(struct timespec *t, unsigned ms)
 	}
 }
 
+static uint64_t timespec_late_us(const struct timespec *now,
+				 const struct timespec *due)
+{
+	int64_t us = (int64_t)(now->tv_sec - due->tv_sec) * 1000000 +
+		(now->tv_nsec - due->tv_nsec) / 1000;
+	return us > 0 ? (uint64_t)us : 0;
+}
+
 static void *media_thread_main(void *arg)
 {
 	struct media_thread *mt = arg;
@@ -187,6 +195,8 @@ static void *media_thread_main(void *arg)
 	while (atomic_load(&mt->run)) {
 		timespec_add_ms(&next, RTP_FRAME_MS);
 		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		metrics_tick_lateness(timespec_late_us(&now, &next));
 		tick(mt);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if ((now.tv_sec - next.tv_sec) * 1000 +

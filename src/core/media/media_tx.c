@@ -42,6 +42,8 @@ static void packet_send(struct rtp_stream *rs, int pt, bool marker,
 	    errno != EAGAIN && errno != EWOULDBLOCK)
 		SEMS_DBG("rtp: send from port %u: %s", rs->port,
 			 strerror(errno));
+	else
+		rtp_counters_tx(&rs->counters);
 	rs->seq++;
 }
 

@@ -57,6 +57,14 @@ void rtp_stream_start(struct rtp_stream *rs);
  * the socket is closed once the media thread has let go of it. */
 void rtp_stream_release(struct rtp_stream *rs);
 
+/* Counters and codec of a stream, for GET /calls (any thread). */
+struct rtp_stream_stats {
+	unsigned long long rx, tx, lost;
+	unsigned local_port;
+	char codec[32];           /* "PCMU/8000"; "" before negotiation */
+};
+void rtp_stream_stats(struct rtp_stream *rs, struct rtp_stream_stats *st);
+
 /* Prepares `play` for the stream's rate (blocking: session worker). */
 int  rtp_stream_enqueue(struct rtp_stream *rs, struct sems_audio *play,
 			struct sems_audio *record);

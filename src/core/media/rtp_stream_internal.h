@@ -13,6 +13,7 @@
 #include <sems/audio.h>
 #include <sems/session.h>
 #include "dtmf/dtmf.h"
+#include "metrics/metrics.h"
 
 enum {
 	RTP_FRAME_MS = 20,
@@ -105,6 +106,7 @@ struct rtp_stream {
 	atomic_uint_least64_t rx_foreign;  /* RTP from other sources, dropped */
 	bool timeout_posted;
 	struct media_rx rx;
+	struct rtp_counters counters;   /* metrics: media thread writes */
 };
 
 /* How streams reach their session: the core's session functions, which

@@ -23,6 +23,7 @@
 #include <re_main.h>
 #include <re_tmr.h>
 #include <sems/log.h>
+#include "metrics/metrics.h"
 #include "ser/ser_rpc.h"
 #include "ser/ser_socket.h"
 
@@ -58,6 +59,8 @@ static void pending_finish(struct rpc_pending *p, int err, int code,
 {
 	ser_rpc_h *h = p->h;
 	void *arg = p->arg;
+	if (err)
+		metric_add(&metrics.kamailio_rpc_errors, 1);
 	if (err == ETIMEDOUT)
 		SEMS_WARN("ser: call %s: %s: no answer from Kamailio in %d ms",
 			  p->callid, p->method, SER_RPC_TIMEOUT_MS);
@@ -98,6 +101,7 @@ static int rpc_send(const char *method, json_t *params, const char *callid,
 	if (sendto(rpc_sock.fd, text, strlen(text), 0, (struct sockaddr *)&kam_addr,
 		   sizeof(kam_addr)) < 0) {
 		err = errno;
+		metric_add(&metrics.kamailio_rpc_errors, 1);
 		SEMS_ERROR("ser: call %s: cannot send %s to Kamailio at %s: %s",
 			   callid, method, kam_addr.sun_path, strerror(err));
 		goto out;

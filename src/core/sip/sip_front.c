@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <re.h>
 #include <sems/log.h>
+#include "metrics/metrics.h"
 #include "session_internal.h"
 #include "sip/sip_call.h"
 #include "sip/sip_check.h"
@@ -48,6 +49,7 @@ static void cancel_call(const struct sip_msg *msg)
 	}
 	((struct sip_msg *)msg)->tag = call->invite->tag;
 	reply_with(msg, 200, "OK", "");
+	metrics_invite_reply(487);
 	(void)sip_treplyf(NULL, NULL, sip_stack, call->invite, false, 487,
 			  "Request Terminated", "Content-Length: 0\r\n\r\n");
 	call->invite = mem_deref((void *)call->invite);
@@ -64,6 +66,11 @@ static void cancel_call(const struct sip_msg *msg)
 
 static void answer_options(const struct sip_msg *msg)
 {
+	if (!pl_isset(&msg->to.tag) && server_draining()) {
+		reply_with(msg, 503, "Service Unavailable (draining)",
+			   "Retry-After: 30\r\n");
+		return;
+	}
 	if (pl_isset(&msg->to.tag)) {
 		struct sems_session *s = sip_call_find(&msg->callid,
 						       &msg->to.tag, false);
