@@ -6,9 +6,11 @@
  * address cannot be used (0.0.0.0), the first source is taken (symmetric
  * RTP).  Packets from any other source are dropped and counted; a new
  * source replaces the confirmed one only after RTP_SOURCE_SWITCH_RUN
- * packets in a row with none from the old one (NAT rebinding, or a
- * caller behind NAT whose SDP names its private address), so a third
- * party sending to our port cannot take the call's audio.  Telephone-events go to the
+ * packets in a row with none from the old one, and once the old one has
+ * been silent for RTP_SOURCE_SILENT_MS (NAT rebinding, or a caller behind
+ * NAT whose SDP names its private address), so a third party sending to
+ * our port cannot take the call's audio, even while the caller's packets
+ * are late by a few frames.  Telephone-events go to the
  * RFC 4733 detector at once (they carry their own timestamps), audio of
  * the negotiated payload type goes into libre's jitter buffer, which
  * reorders by sequence number and drops duplicates.  Once per tick one
@@ -102,7 +104,8 @@ static void source_take(struct rtp_stream *rs,
 
 /* Whether a packet from src is the caller's (see the top). */
 static bool source_ok(struct rtp_stream *rs,
-		      const struct sockaddr_storage *src, socklen_t len)
+		      const struct sockaddr_storage *src, socklen_t len,
+		      uint64_t now)
 {
 	struct media_rx *rx = &rs->rx;
 	bool ok = false, switched = false;
@@ -120,6 +123,7 @@ static bool source_ok(struct rtp_stream *rs,
 	}
 	if (ok) {
 		rx->cand_run = 0;
+		rx->src_last_ms = now;
 	} else {
 		if (rx->cand_run && addr_same(&rx->cand, rx->cand_len, src, len)) {
 			rx->cand_run++;
@@ -128,8 +132,10 @@ static bool source_ok(struct rtp_stream *rs,
 			rx->cand_len = len;
 			rx->cand_run = 1;
 		}
-		if (rx->cand_run >= RTP_SOURCE_SWITCH_RUN) {
+		if (rx->cand_run >= RTP_SOURCE_SWITCH_RUN &&
+		    now - rx->src_last_ms >= RTP_SOURCE_SILENT_MS) {
 			source_take(rs, src, len);
+			rx->src_last_ms = now;
 			ok = switched = true;
 		}
 	}
@@ -228,7 +234,7 @@ void media_rx_drain(struct rtp_stream *rs, uint64_t now)
 		if (n < 0)
 			break;
 		if (n < RTP_HEADER_SIZE || (buf[0] >> 6) != RTP_VERSION ||
-		    srclen > sizeof(src) || !source_ok(rs, &src, srclen))
+		    srclen > sizeof(src) || !source_ok(rs, &src, srclen, now))
 			continue;
 		packet(rs, buf, (size_t)n, now);
 	}

@@ -51,6 +51,7 @@ struct media_rx {
 	struct sockaddr_storage cand;
 	socklen_t cand_len;
 	unsigned cand_run;               /* its packets in a row */
+	uint64_t src_last_ms;            /* last packet from the confirmed source */
 };
 
 /* Outgoing RFC 4733 (sendDtmf), media thread once queued. */
@@ -139,7 +140,7 @@ void media_rx_set_telev_clock(struct rtp_stream *rs, unsigned clock);
 void media_rx_drain(struct rtp_stream *rs, uint64_t now);
 /* Packets in a row from a new source before it replaces the confirmed
  * one (NAT rebinding), none from the old one meanwhile. */
-enum { RTP_SOURCE_SWITCH_RUN = 5 };
+enum { RTP_SOURCE_SWITCH_RUN = 5, RTP_SOURCE_SILENT_MS = 400 };
 bool media_rx_frame(struct rtp_stream *rs, int16_t *pcm, size_t n,
 		    uint64_t now);
 
