@@ -6,10 +6,24 @@
 #   make bench      load benchmark, prints a table
 #   make install    PREFIX=/usr/local, DESTDIR honoured
 #   make deps       install missing Debian packages (apt-get)
+#   make fuzz       libFuzzer targets (clang, ASan+UBSan), FUZZ_SECONDS each
+#
+#   SANITIZE=1      (any target) build with ASan+UBSan into build-san/ instead
+#                   of build/, e.g. `make test SANITIZE=1`
+#   CFLAGS, LDFLAGS, CPPFLAGS given on the command line are added to the
+#   flags the build needs (SEMS_CFLAGS), they never replace them.
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
+SANITIZE ?=
+ifeq ($(SANITIZE),1)
+BUILD   := build-san
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+else
 BUILD   := build
+SAN_FLAGS :=
+endif
 PYTHON  := /usr/bin/python3
 
 DEB_PACKAGES := build-essential pkg-config libre-dev libspandsp-dev \
@@ -19,9 +33,15 @@ DEB_PACKAGES := build-essential pkg-config libre-dev libspandsp-dev \
 
 PC_LIBS := libre spandsp sndfile samplerate jansson opus
 CC      ?= cc
+# User-overridable (make CFLAGS=... LDFLAGS=...); what the build needs is in
+# SEMS_CFLAGS/SEMS_LDFLAGS and always applies.
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Iinclude -Isrc/core \
-	   -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H
+LDFLAGS ?=
+SEMS_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Iinclude -Isrc/core \
+	   -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H $(SAN_FLAGS)
+SEMS_LDFLAGS := $(SAN_FLAGS)
+ALL_CFLAGS = $(SEMS_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SEMS_LDFLAGS) $(LDFLAGS)
 PC_CFLAGS = $(shell pkg-config --cflags $(PC_LIBS) 2>/dev/null)
 PC_LDLIBS = $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null)
 PY_CFLAGS = $(shell pkg-config --cflags python3-embed 2>/dev/null)
@@ -53,20 +73,22 @@ deps:
 
 $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PC_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(PC_CFLAGS) -c $< -o $@
 
 $(BUILD)/pic/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fPIC $(PY_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -fPIC $(PY_CFLAGS) -c $< -o $@
 
 $(BUILD)/sems: $(BUILD)/src/core/main.o $(CORE_OBJ)
-	$(CC) -o $@ $^ -rdynamic $(PC_LDLIBS) $(FLITE_LIBS) -lpthread -ldl -lm
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -rdynamic $(PC_LDLIBS) $(FLITE_LIBS) -lpthread -ldl -lm
 
+# The plug-in is not linked against the sanitizer runtime: the sems binary
+# that dlopen()s it already carries it (-fsanitize on the executable).
 $(BUILD)/ivr.so: $(IVR_OBJ)
-	$(CC) -shared -o $@ $^ $(PY_LDLIBS)
+	$(CC) $(LDFLAGS) -shared -o $@ $^ $(PY_LDLIBS)
 
 $(BUILD)/unit_tests: $(UNIT_OBJ) $(CORE_OBJ)
-	$(CC) -o $@ $^ -rdynamic $(CHECK_LIBS) $(PC_LDLIBS) $(FLITE_LIBS) \
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -rdynamic $(CHECK_LIBS) $(PC_LDLIBS) $(FLITE_LIBS) \
 		-lpthread -ldl -lm
 
 install: all
@@ -91,19 +113,48 @@ run: all
 	$(MAKE) --no-print-directory install PREFIX=$(RUN_DIR) DESTDIR=
 	$(RUN_DIR)/sbin/sems -f $(RUN_DIR)/etc/sems/sems.conf -E
 
+# SANITIZE=1: every sanitizer report (ASan, LSan, UBSan) of the unit tests
+# and of each server the e2e cases start goes to a file in $(SAN_LOGS); the
+# run fails if any appears.  CPython's own allocations are suppressed
+# (tests/lsan.supp says why, one by one); PYTHONMALLOC=malloc makes Python
+# use malloc() instead of its arenas, so LSan sees its blocks.  E2E_CASES
+# restricts the e2e run to some cases (names or prefixes, e.g. "01 93").
+SAN_LOGS := $(CURDIR)/$(BUILD)/san-logs
+ifeq ($(SANITIZE),1)
+SAN_ENV = ASAN_OPTIONS=log_path=$(SAN_LOGS)/asan:detect_leaks=1:strict_string_checks=0 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(SAN_LOGS)/ubsan \
+	PYTHONMALLOC=malloc CK_DEFAULT_TIMEOUT=60 E2E_CASE_TIMEOUT=$${E2E_CASE_TIMEOUT:-240} \
+	SEMS_SANITIZED=1
+SAN_CHECK = if ls $(SAN_LOGS)/* >/dev/null 2>&1; then \
+	echo "sanitizer reports:"; head -n 60 $(SAN_LOGS)/*; rc=1; \
+	else echo "sanitizers: no report"; fi
+else
+SAN_ENV = CK_DEFAULT_TIMEOUT=20
+SAN_CHECK = :
+endif
+E2E_CASES ?=
+
 test: all $(BUILD)/unit_tests
 	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/test-install DESTDIR= >/dev/null
-	@rc=0; \
-	CK_DEFAULT_TIMEOUT=20 $(BUILD)/unit_tests || rc=1; \
-	PYTHON=$(PYTHON) bash tests/e2e/run.sh $(CURDIR)/$(BUILD)/test-install || rc=1; \
+	@rm -rf $(SAN_LOGS); mkdir -p $(SAN_LOGS); rc=0; \
+	$(SAN_ENV) $(BUILD)/unit_tests || rc=1; \
+	$(SAN_ENV) PYTHON=$(PYTHON) bash tests/e2e/run.sh $(CURDIR)/$(BUILD)/test-install $(E2E_CASES) || rc=1; \
+	$(SAN_CHECK); \
 	exit $$rc
 
 unit: all $(BUILD)/unit_tests
-	CK_DEFAULT_TIMEOUT=20 $(BUILD)/unit_tests
+	@rm -rf $(SAN_LOGS); mkdir -p $(SAN_LOGS); rc=0; \
+	$(SAN_ENV) $(BUILD)/unit_tests || rc=1; \
+	$(SAN_CHECK); \
+	exit $$rc
 
 e2e: all
 	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/test-install DESTDIR= >/dev/null
-	PYTHON=$(PYTHON) bash tests/e2e/run.sh $(CURDIR)/$(BUILD)/test-install
+	@rm -rf $(SAN_LOGS); mkdir -p $(SAN_LOGS); rc=0; \
+	$(SAN_ENV) PYTHON=$(PYTHON) bash tests/e2e/run.sh $(CURDIR)/$(BUILD)/test-install $(E2E_CASES) || rc=1; \
+	$(SAN_CHECK); \
+	exit $$rc
 
 bench: all
 	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/bench-install DESTDIR= >/dev/null
