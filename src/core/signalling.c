@@ -5,6 +5,7 @@
 #include <re.h>
 #include <sems/log.h>
 #include "signalling.h"
+#include "worker_pool.h"
 
 struct signalling_job {
 	signalling_fn *fn;
@@ -29,6 +30,10 @@ int signalling_init(void)
 
 void signalling_close(void)
 {
+	/* a worker left running a handler may still queue a job: the queue
+	 * then stays (the process is about to exit) */
+	if (worker_pool_left_behind())
+		return;
 	job_queue = mem_deref(job_queue);
 }
 
