@@ -58,7 +58,7 @@ UNIT_SRC  := $(wildcard tests/unit/*.c)
 UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 HEADERS   := $(wildcard include/sems/*.h src/core/*.h src/core/*/*.h src/ivr/*.h)
 
-.PHONY: all deps run install test unit e2e bench fuzz clean
+.PHONY: all deps run install test unit e2e bench fuzz fuzz-build clean
 all: deps $(BUILD)/sems $(BUILD)/ivr.so
 
 # Installs only what is missing: quick when everything is present.
@@ -121,7 +121,7 @@ run: all
 # restricts the e2e run to some cases (names or prefixes, e.g. "01 93").
 SAN_LOGS := $(CURDIR)/$(BUILD)/san-logs
 ifeq ($(SANITIZE),1)
-SAN_ENV = ASAN_OPTIONS=log_path=$(SAN_LOGS)/asan:detect_leaks=1:strict_string_checks=0 \
+SAN_ENV = ASAN_OPTIONS=log_path=$(SAN_LOGS)/asan:detect_leaks=1:suppressions=$(CURDIR)/tests/asan.supp \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(SAN_LOGS)/ubsan \
 	PYTHONMALLOC=malloc CK_DEFAULT_TIMEOUT=60 E2E_CASE_TIMEOUT=$${E2E_CASE_TIMEOUT:-240} \
@@ -163,16 +163,58 @@ bench: all
 clean:
 	rm -rf $(BUILD)
 
-# Coverage-guided fuzzing of the parsers that take outside input (clang).
+# Coverage-guided fuzzing (clang, libFuzzer) of every parser that takes
+# outside bytes, with ASan+UBSan; each target runs FUZZ_SECONDS from its
+# seed corpus tests/fuzz/corpus/NAME (new inputs go to build/fuzz/corpus/
+# NAME, never into the tree).  Any finding (crash, leak, UB, timeout) fails
+# the run; the reproducer is left in build/fuzz/ (crash-*, leak-*, ...).
+#   make fuzz FUZZ_SECONDS=30        all of them (CI)
+#   make fuzz FUZZ_TARGETS="sdp rtp" some
 FUZZ_SECONDS ?= 30
+FUZZ_CC ?= clang
+FUZZ_DIR := build/fuzz
 FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -g -O1 \
-	-Iinclude -Isrc/core $(PC_CFLAGS) \
-	-fsanitize=fuzzer,address,undefined
-fuzz:
-	@mkdir -p $(BUILD)/fuzz
-	clang $(FUZZ_FLAGS) tests/fuzz/fuzz_ser_parse.c src/core/ser/ser_parse.c \
-		src/core/sip_request.c -o $(BUILD)/fuzz/ser_parse -lre
-	clang $(FUZZ_FLAGS) tests/fuzz/fuzz_sip_headers.c src/core/sip_headers.c \
-		-o $(BUILD)/fuzz/sip_headers
-	$(BUILD)/fuzz/ser_parse -max_total_time=$(FUZZ_SECONDS) -max_len=70000
-	$(BUILD)/fuzz/sip_headers -max_total_time=$(FUZZ_SECONDS)
+	-Iinclude -Isrc/core $(PC_CFLAGS) -fno-omit-frame-pointer \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_TARGETS ?= sip_msg sdp rtp ser_parse ser_rpc config audio_decode sip_headers
+FUZZ_SRC_sip_msg      := src/core/sip/sip_msg_convert.c src/core/sip_request.c \
+	src/core/sip_headers.c
+FUZZ_SRC_sdp          := src/core/media/sdp_negotiate.c src/core/media/codec.c \
+	src/core/log.c
+FUZZ_SRC_rtp          := src/core/media/codec.c src/core/dtmf/dtmf_rfc4733.c \
+	src/core/dtmf/dtmf_inband.c src/core/dtmf/dtmf_keys.c src/core/log.c
+FUZZ_SRC_ser_parse    := src/core/ser/ser_parse.c src/core/sip_request.c
+FUZZ_SRC_ser_rpc      := src/core/ser/ser_socket.c src/core/log.c
+FUZZ_SRC_config       := src/core/config.c src/core/core_config.c src/core/log.c
+FUZZ_SRC_audio_decode := src/core/audio/audio_decode.c
+FUZZ_SRC_sip_headers  := src/core/sip_headers.c
+# per-target options: big datagrams for the t_write_unix socket
+FUZZ_OPT_ser_parse    := -max_len=70000
+FUZZ_OPT_audio_decode := -max_len=16384
+FUZZ_OPT_rtp          := -max_len=8192
+FUZZ_ENV := ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:suppressions=$(CURDIR)/tests/asan.supp \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+$(FUZZ_DIR)/%: tests/fuzz/fuzz_%.c $(HEADERS) $(wildcard src/core/*/*.c src/core/*.c)
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $< $(FUZZ_SRC_$*) -o $@ $(PC_LDLIBS) -lm
+
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
+
+fuzz: fuzz-build
+	@rc=0; for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_DIR)/corpus/$$t; \
+		echo "== fuzz $$t: $(FUZZ_SECONDS) s"; \
+		opt=; case $$t in \
+		ser_parse) opt="$(FUZZ_OPT_ser_parse)";; \
+		audio_decode) opt="$(FUZZ_OPT_audio_decode)";; \
+		rtp) opt="$(FUZZ_OPT_rtp)";; esac; \
+		(cd $(FUZZ_DIR) && $(FUZZ_ENV) ./$$t -max_total_time=$(FUZZ_SECONDS) \
+			-timeout=10 -rss_limit_mb=2048 -print_final_stats=0 $$opt \
+			corpus/$$t $(CURDIR)/tests/fuzz/corpus/$$t) \
+			> $(FUZZ_DIR)/$$t.log 2>&1 \
+			|| { rc=1; echo "FUZZ FINDING in $$t:"; \
+			     grep -A 30 -E '^==[0-9]+==|runtime error|SUMMARY|Test unit written' \
+				$(FUZZ_DIR)/$$t.log | head -60; }; \
+		tail -n 1 $(FUZZ_DIR)/$$t.log; \
+	done; exit $$rc
