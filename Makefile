@@ -161,7 +161,7 @@ bench: all
 	bash bench/run.sh $(CURDIR)/$(BUILD)/bench-install
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf build build-san
 
 # Coverage-guided fuzzing (clang, libFuzzer) of every parser that takes
 # outside bytes, with ASan+UBSan; each target runs FUZZ_SECONDS from its
