@@ -9,10 +9,24 @@
 #   make deps       install missing build/runtime Debian packages (apt-get)
 #   make deps-test  the same for the test peers (Kamailio, sipp ...); the
 #                   kamailio package's own service is kept from starting
+#   make fuzz       libFuzzer targets (clang, ASan+UBSan), FUZZ_SECONDS each
+#
+#   SANITIZE=1      (any target) build with ASan+UBSan into build-san/ instead
+#                   of build/, e.g. `make test SANITIZE=1`
+#   CFLAGS, LDFLAGS, CPPFLAGS given on the command line are added to the
+#   flags the build needs (SEMS_CFLAGS), they never replace them.
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
+SANITIZE ?=
+ifeq ($(SANITIZE),1)
+BUILD   := build-san
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+else
 BUILD   := build
+SAN_FLAGS :=
+endif
 PYTHON  := /usr/bin/python3
 
 # build and runtime: all that `make`, `make run` and `make install` need
@@ -25,9 +39,15 @@ DEB_TEST_PACKAGES := sip-tester kamailio kamailio-extra-modules sox procps \
 
 PC_LIBS := libre spandsp sndfile samplerate jansson opus
 CC      ?= cc
+# User-overridable (make CFLAGS=... LDFLAGS=...); what the build needs is in
+# SEMS_CFLAGS/SEMS_LDFLAGS and always applies.
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Iinclude -Isrc/core \
-	   -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H
+LDFLAGS ?=
+SEMS_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Iinclude -Isrc/core \
+	   -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H $(SAN_FLAGS)
+SEMS_LDFLAGS := $(SAN_FLAGS)
+ALL_CFLAGS = $(SEMS_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SEMS_LDFLAGS) $(LDFLAGS)
 PC_CFLAGS = $(shell pkg-config --cflags $(PC_LIBS) 2>/dev/null)
 PC_LDLIBS = $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null)
 PY_CFLAGS = $(shell pkg-config --cflags python3-embed 2>/dev/null)
@@ -44,7 +64,7 @@ UNIT_SRC  := $(wildcard tests/unit/*.c)
 UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 HEADERS   := $(wildcard include/sems/*.h src/core/*.h src/core/*/*.h src/ivr/*.h)
 
-.PHONY: all deps deps-test run install test unit e2e bench fuzz clean
+.PHONY: all deps deps-test run install test unit e2e bench fuzz fuzz-build clean
 all: deps $(BUILD)/sems $(BUILD)/ivr.so
 
 # Installs only what is missing: quick when everything is present.
@@ -81,20 +101,22 @@ deps-test: deps
 
 $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PC_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(PC_CFLAGS) -c $< -o $@
 
 $(BUILD)/pic/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fPIC $(PY_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -fPIC $(PY_CFLAGS) -c $< -o $@
 
 $(BUILD)/sems: $(BUILD)/src/core/main.o $(CORE_OBJ)
-	$(CC) -o $@ $^ -rdynamic $(PC_LDLIBS) $(FLITE_LIBS) -lpthread -ldl -lm
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -rdynamic $(PC_LDLIBS) $(FLITE_LIBS) -lpthread -ldl -lm
 
+# The plug-in is not linked against the sanitizer runtime: the sems binary
+# that dlopen()s it already carries it (-fsanitize on the executable).
 $(BUILD)/ivr.so: $(IVR_OBJ)
-	$(CC) -shared -o $@ $^ $(PY_LDLIBS)
+	$(CC) $(LDFLAGS) -shared -o $@ $^ $(PY_LDLIBS)
 
 $(BUILD)/unit_tests: $(UNIT_OBJ) $(CORE_OBJ)
-	$(CC) -o $@ $^ -rdynamic $(CHECK_LIBS) $(PC_LDLIBS) $(FLITE_LIBS) \
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -rdynamic $(CHECK_LIBS) $(PC_LDLIBS) $(FLITE_LIBS) \
 		-lpthread -ldl -lm
 
 # Config files are never overwritten: an existing one that differs gets
@@ -138,37 +160,108 @@ run: all
 	$(MAKE) --no-print-directory install PREFIX=$(RUN_DIR) DESTDIR=
 	$(RUN_DIR)/sbin/sems -f $(RUN_DIR)/etc/sems/sems.conf -E
 
+# SANITIZE=1: every sanitizer report (ASan, LSan, UBSan) of the unit tests
+# and of each server the e2e cases start goes to a file in $(SAN_LOGS); the
+# run fails if any appears.  CPython's own allocations are suppressed
+# (tests/lsan.supp says why, one by one); PYTHONMALLOC=malloc makes Python
+# use malloc() instead of its arenas, so LSan sees its blocks.  E2E_CASES
+# restricts the e2e run to some cases (names or prefixes, e.g. "01 93").
+SAN_LOGS := $(CURDIR)/$(BUILD)/san-logs
+ifeq ($(SANITIZE),1)
+SAN_ENV = ASAN_OPTIONS=log_path=$(SAN_LOGS)/asan:detect_leaks=1:suppressions=$(CURDIR)/tests/asan.supp \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(SAN_LOGS)/ubsan \
+	PYTHONMALLOC=malloc CK_DEFAULT_TIMEOUT=60 E2E_CASE_TIMEOUT=$${E2E_CASE_TIMEOUT:-240} \
+	SEMS_SANITIZED=1
+SAN_CHECK = if ls $(SAN_LOGS)/* >/dev/null 2>&1; then \
+	echo "sanitizer reports:"; head -n 60 $(SAN_LOGS)/*; rc=1; \
+	else echo "sanitizers: no report"; fi
+else
+SAN_ENV = CK_DEFAULT_TIMEOUT=20
+SAN_CHECK = :
+endif
+E2E_CASES ?=
+
 test: all deps-test $(BUILD)/unit_tests
 	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/test-install DESTDIR= >/dev/null
-	@rc=0; \
-	CK_DEFAULT_TIMEOUT=20 $(BUILD)/unit_tests || rc=1; \
-	PYTHON=$(PYTHON) bash tests/e2e/run.sh $(CURDIR)/$(BUILD)/test-install || rc=1; \
+	@rm -rf $(SAN_LOGS); mkdir -p $(SAN_LOGS); rc=0; \
+	$(SAN_ENV) $(BUILD)/unit_tests || rc=1; \
+	$(SAN_ENV) PYTHON=$(PYTHON) bash tests/e2e/run.sh $(CURDIR)/$(BUILD)/test-install $(E2E_CASES) || rc=1; \
+	$(SAN_CHECK); \
 	exit $$rc
 
 unit: all $(BUILD)/unit_tests
-	CK_DEFAULT_TIMEOUT=20 $(BUILD)/unit_tests
+	@rm -rf $(SAN_LOGS); mkdir -p $(SAN_LOGS); rc=0; \
+	$(SAN_ENV) $(BUILD)/unit_tests || rc=1; \
+	$(SAN_CHECK); \
+	exit $$rc
 
 e2e: all deps-test
 	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/test-install DESTDIR= >/dev/null
-	PYTHON=$(PYTHON) bash tests/e2e/run.sh $(CURDIR)/$(BUILD)/test-install
+	@rm -rf $(SAN_LOGS); mkdir -p $(SAN_LOGS); rc=0; \
+	$(SAN_ENV) PYTHON=$(PYTHON) bash tests/e2e/run.sh $(CURDIR)/$(BUILD)/test-install $(E2E_CASES) || rc=1; \
+	$(SAN_CHECK); \
+	exit $$rc
 
 bench: all deps-test
 	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/bench-install DESTDIR= >/dev/null
 	bash bench/run.sh $(CURDIR)/$(BUILD)/bench-install
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf build build-san
 
-# Coverage-guided fuzzing of the parsers that take outside input (clang).
+# Coverage-guided fuzzing (clang, libFuzzer) of every parser that takes
+# outside bytes, with ASan+UBSan; each target runs FUZZ_SECONDS from its
+# seed corpus tests/fuzz/corpus/NAME (new inputs go to build/fuzz/corpus/
+# NAME, never into the tree).  Any finding (crash, leak, UB, timeout) fails
+# the run; the reproducer is left in build/fuzz/ (crash-*, leak-*, ...).
+#   make fuzz FUZZ_SECONDS=30        all of them (CI)
+#   make fuzz FUZZ_TARGETS="sdp rtp" some
 FUZZ_SECONDS ?= 30
+FUZZ_CC ?= clang
+FUZZ_DIR := build/fuzz
 FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -g -O1 \
-	-Iinclude -Isrc/core $(PC_CFLAGS) \
-	-fsanitize=fuzzer,address,undefined
-fuzz:
-	@mkdir -p $(BUILD)/fuzz
-	clang $(FUZZ_FLAGS) tests/fuzz/fuzz_ser_parse.c src/core/ser/ser_parse.c \
-		src/core/sip_request.c -o $(BUILD)/fuzz/ser_parse -lre
-	clang $(FUZZ_FLAGS) tests/fuzz/fuzz_sip_headers.c src/core/sip_headers.c \
-		-o $(BUILD)/fuzz/sip_headers
-	$(BUILD)/fuzz/ser_parse -max_total_time=$(FUZZ_SECONDS) -max_len=70000
-	$(BUILD)/fuzz/sip_headers -max_total_time=$(FUZZ_SECONDS)
+	-Iinclude -Isrc/core $(PC_CFLAGS) -fno-omit-frame-pointer \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_TARGETS ?= sip_msg sdp rtp ser_parse ser_rpc config audio_decode sip_headers
+FUZZ_SRC_sip_msg      := src/core/sip/sip_msg_convert.c src/core/sip_request.c \
+	src/core/sip_headers.c
+FUZZ_SRC_sdp          := src/core/media/sdp_negotiate.c src/core/media/codec.c \
+	src/core/log.c
+FUZZ_SRC_rtp          := src/core/media/codec.c src/core/dtmf/dtmf_rfc4733.c \
+	src/core/dtmf/dtmf_inband.c src/core/dtmf/dtmf_keys.c src/core/log.c
+FUZZ_SRC_ser_parse    := src/core/ser/ser_parse.c src/core/sip_request.c
+FUZZ_SRC_ser_rpc      := src/core/ser/ser_socket.c src/core/log.c
+FUZZ_SRC_config       := src/core/config.c src/core/core_config.c src/core/log.c
+FUZZ_SRC_audio_decode := src/core/audio/audio_decode.c
+FUZZ_SRC_sip_headers  := src/core/sip_headers.c
+# per-target options: big datagrams for the t_write_unix socket
+FUZZ_OPT_ser_parse    := -max_len=70000
+FUZZ_OPT_audio_decode := -max_len=16384
+FUZZ_OPT_rtp          := -max_len=8192
+FUZZ_ENV := ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:suppressions=$(CURDIR)/tests/asan.supp \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+$(FUZZ_DIR)/%: tests/fuzz/fuzz_%.c $(HEADERS) $(wildcard src/core/*/*.c src/core/*.c)
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $< $(FUZZ_SRC_$*) -o $@ $(PC_LDLIBS) -lm
+
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
+
+fuzz: fuzz-build
+	@rc=0; for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_DIR)/corpus/$$t; \
+		echo "== fuzz $$t: $(FUZZ_SECONDS) s"; \
+		opt=; case $$t in \
+		ser_parse) opt="$(FUZZ_OPT_ser_parse)";; \
+		audio_decode) opt="$(FUZZ_OPT_audio_decode)";; \
+		rtp) opt="$(FUZZ_OPT_rtp)";; esac; \
+		(cd $(FUZZ_DIR) && $(FUZZ_ENV) ./$$t -max_total_time=$(FUZZ_SECONDS) \
+			-timeout=10 -rss_limit_mb=2048 -print_final_stats=0 $$opt \
+			corpus/$$t $(CURDIR)/tests/fuzz/corpus/$$t) \
+			> $(FUZZ_DIR)/$$t.log 2>&1 \
+			|| { rc=1; echo "FUZZ FINDING in $$t:"; \
+			     grep -A 30 -E '^==[0-9]+==|runtime error|SUMMARY|Test unit written' \
+				$(FUZZ_DIR)/$$t.log | head -60; }; \
+		tail -n 1 $(FUZZ_DIR)/$$t.log; \
+	done; exit $$rc

@@ -69,6 +69,11 @@ struct sems_event {
 
 /* Identity and state */
 const char *sems_session_id(const struct sems_session *s); /* = local tag */
+/* What the application runs now for this session (e.g. a handler name),
+ * named in the warning about a handler that runs longer than
+ * handler_warn_time (sems.conf).  `what` must stay valid for the life of
+ * the program (a string literal); NULL: nothing.  Session worker. */
+void sems_session_set_activity(struct sems_session *s, const char *what);
 const char *sems_session_app_name(const struct sems_session *s);
 /* The latest INVITE of the dialog: the initial one, replaced by each
  * re-INVITE once its event was delivered (worker thread only). */

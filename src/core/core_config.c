@@ -53,6 +53,7 @@ static const struct core_key core_keys[] = {
 	UINT(media_threads, "media_processor_threads", 1, 256),
 	UINT(dead_rtp_time, "dead_rtp_time", 0, 86400),
 	UINT(max_shutdown_time, "max_shutdown_time", 0, 3600),
+	UINT(handler_warn_time, "handler_warn_time", 0, 86400),
 	UINT(session_expires, "session_expires", 0, 86400),
 	UINT(min_session_expires, "minimum_session_expires", 1, 86400),
 	STR(codec_order, "codec_order"),
@@ -86,6 +87,7 @@ void core_config_defaults(struct core_config *cfg)
 	cfg->media_threads = cores > 0 ? (unsigned)cores : 1;
 	cfg->dead_rtp_time = 300;
 	cfg->max_shutdown_time = 10;
+	cfg->handler_warn_time = 5;
 	cfg->dialout_timeout = 60;
 	cfg->min_session_expires = 90;
 	strcpy(cfg->signature, "SEMS-C");

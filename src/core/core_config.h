@@ -17,6 +17,7 @@
  *   media_processor_threads=    default: number of cores
  *   dead_rtp_time=300           seconds without RTP before RTP timeout; 0 off
  *   max_shutdown_time=10        seconds calls may go on after SIGTERM (then BYE)
+ *   handler_warn_time=5         a handler running longer is logged once; 0 off
  *   session_expires=0           RFC 4028 session timer we ask for (s); 0:
  *                               only when the caller asks
  *   minimum_session_expires=90  smaller Session-Expires: 422 with Min-SE
@@ -63,6 +64,7 @@ struct core_config {
 	unsigned media_threads;
 	unsigned dead_rtp_time;
 	unsigned max_shutdown_time;
+	unsigned handler_warn_time;
 	unsigned session_expires, min_session_expires;
 	char codec_order[256];
 	char signature[128];

@@ -13,6 +13,7 @@
 #include <sems/log.h>
 #include <sems/plugin.h>
 #include "plugin_loader.h"
+#include "worker_pool.h"
 
 #define MAX_PLUGINS 32
 
@@ -120,6 +121,13 @@ void plugin_reload_all(void)
 
 void plugin_close_all(void)
 {
+	/* a worker still runs a handler in a plug-in (e.g. a Python script
+	 * that loops): closing the plug-in (finalizing Python) under it could
+	 * hang or crash; the process exits instead */
+	if (worker_pool_left_behind()) {
+		SEMS_WARN("handlers still running: plug-ins are not closed");
+		return;
+	}
 	while (plugin_count > 0) {
 		struct loaded_plugin *p = &plugins[--plugin_count];
 		if (p->export->close)

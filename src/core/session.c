@@ -29,6 +29,7 @@ static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
  * its last reference (e.g. a job queued for the signalling thread) goes,
  * so that shutdown waits for those jobs and a leak shows. */
 static atomic_uint live_sessions;
+static atomic_uint abandoned_sessions;   /* uncounted, not freed yet */
 
 static unsigned callid_bucket(const char *callid)
 {
@@ -106,6 +107,19 @@ unsigned session_count(void)
 	return atomic_load(&live_sessions);
 }
 
+void session_uncount(struct sems_session *s)
+{
+	if (atomic_exchange(&s->uncounted, true))
+		return;
+	atomic_fetch_add(&abandoned_sessions, 1);
+	atomic_fetch_sub(&live_sessions, 1);
+}
+
+unsigned session_abandoned_count(void)
+{
+	return atomic_load(&abandoned_sessions);
+}
+
 void session_post_all(enum sems_event_type type)
 {
 	pthread_mutex_lock(&table_lock);
@@ -119,10 +133,8 @@ void session_stop_all(void)
 {
 	pthread_mutex_lock(&table_lock);
 	for (unsigned b = 0; b < SESSION_BUCKETS; b++)
-		for (struct table_node *n = buckets[b]; n; n = n->next) {
-			sems_session_stop(n->s);
-			session_post_check(n->s);
-		}
+		for (struct table_node *n = buckets[b]; n; n = n->next)
+			session_stop_now(n->s);
 	pthread_mutex_unlock(&table_lock);
 }
 
@@ -303,8 +315,17 @@ void session_deref(struct sems_session *s)
 	free(s->session_params);
 	pthread_mutex_destroy(&s->dlg_lock);
 	pthread_mutex_destroy(&s->q_lock);
+	bool uncounted = atomic_load(&s->uncounted);
 	free(s);
-	atomic_fetch_sub(&live_sessions, 1);
+	if (uncounted)
+		atomic_fetch_sub(&abandoned_sessions, 1);
+	else
+		atomic_fetch_sub(&live_sessions, 1);
+}
+
+void sems_session_set_activity(struct sems_session *s, const char *what)
+{
+	atomic_store(&s->activity, what);
 }
 
 const char *sems_session_id(const struct sems_session *s)

@@ -6,6 +6,15 @@
  * the application, or its dialog ended.  Ending frees the application
  * state, detaches media and lets the signalling front drop its link; the
  * memory goes when the last reference does.
+ *
+ * A handler that does not return (a script looping or blocked) keeps its
+ * worker and the session object, but not the call: once the dialog is
+ * over (the caller's BYE, or our BYE at shutdown) and the handler has run
+ * ABANDON_MS, the worker pool's monitor has the caller's side freed on the
+ * signalling thread (session_abandon: RTP socket closed, out of the table,
+ * the front's state and timers released) and the session stops counting
+ * as live.  When the handler returns at last, session_end() does the rest;
+ * each step it repeats is idempotent.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -19,6 +28,7 @@
 #include "listen/listen.h"
 #include "timer/session_timer.h"
 #include "media/rtp_stream.h"
+#include "media/rtp_stream_internal.h"
 #include "session_internal.h"
 #include "signalling.h"
 #include "sip_request.h"
@@ -169,16 +179,63 @@ void session_mark_dialog_over(struct sems_session *s)
 	session_post_event(s, SESSION_EV_CHECK, NULL, NULL);
 }
 
-/* Signalling thread: the front forgets the session. */
-static void session_release_signalling(void *arg)
+/* Signalling thread: the front forgets the session (once). */
+static void release_front(struct sems_session *s)
 {
-	struct sems_session *s = arg;
-	session_timers_release(s);
+	if (s->ended_signalling)
+		return;
+	session_timers_release(s);   /* sets ended_signalling */
 	b2b_session_release(s);      /* the callee leg ends with its owner */
 	if (s->sig_ops && s->sig)
 		s->sig_ops->release(s->sig);
 	s->sig = NULL;
+}
+
+static void session_release_signalling(void *arg)
+{
+	struct sems_session *s = arg;
+	release_front(s);
 	session_deref(s);
+}
+
+/* Signalling thread: see the top of the file. */
+static void session_abandon_job(void *arg)
+{
+	struct sems_session *s = arg;
+	struct rtp_stream *rs = NULL;
+	bool go;
+
+	pthread_mutex_lock(&s->q_lock);
+	go = !s->ended && !s->abandoned && atomic_load(&s->in_handler);
+	if (go) {
+		s->abandoned = true;
+		/* session_end() releases s->rtp only after setting `ended` */
+		rs = s->rtp ? rtp_stream_ref(s->rtp) : NULL;
+	}
+	pthread_mutex_unlock(&s->q_lock);
+	if (go) {
+		SEMS_WARN("session %s (call %s): the dialog is over but a handler "
+			  "of '%s' still runs: call resources released, the "
+			  "session ends when the handler returns", s->local_tag,
+			  s->dlg.callid, s->app ? s->app->name : "?");
+		session_table_remove(s);
+		rtp_stream_close(rs);
+		release_front(s);
+		session_uncount(s);
+	}
+	else
+		atomic_store(&s->abandon_posted, false);  /* it returned: later */
+	if (rs)
+		rtp_stream_deref(rs);
+	session_deref(s);
+}
+
+void session_abandon(struct sems_session *s)
+{
+	if (atomic_exchange(&s->abandon_posted, true))
+		return;
+	if (signalling_call(session_abandon_job, session_ref(s)))
+		session_deref(s);
 }
 
 /* Ends the dialog if the application left it up, so no caller hangs. */
@@ -190,6 +247,16 @@ static void session_close_dialog(struct sems_session *s)
 		sems_session_bye(s, "");
 	else if (!atomic_load(&s->final_replied))
 		sems_session_reply(s, 500, "Server Internal Error", "");
+}
+
+void session_stop_now(struct sems_session *s)
+{
+	sems_session_stop(s);
+	/* its worker is busy: the BYE would only go when the handler
+	 * returns; the dialog flags are atomic, so it can go from here */
+	if (atomic_load(&s->in_handler))
+		session_close_dialog(s);
+	session_post_check(s);
 }
 
 static void session_end(struct sems_session *s)
@@ -214,9 +281,26 @@ static void session_end(struct sems_session *s)
 		session_deref(s);   /* out of memory: the front's state leaks */
 }
 
+/* The application runs (for the monitor of worker_pool.c). */
+static void handler_begin(struct sems_session *s, int type)
+{
+	atomic_store(&s->activity, NULL);
+	atomic_store(&s->in_handler, true);
+	worker_pool_handler_begin(s, type);
+}
+
+static void handler_end(struct sems_session *s)
+{
+	worker_pool_handler_end();
+	atomic_store(&s->in_handler, false);
+	atomic_store(&s->activity, NULL);
+}
+
 static bool session_app_create(struct sems_session *s)
 {
+	handler_begin(s, SEMS_HANDLER_CREATE);
 	int err = s->app->ops->session_new(s->app->arg, s, &s->app_state);
+	handler_end(s);
 	if (err) {
 		SEMS_ERROR("application '%s' could not start a session: %s",
 			   s->app->name, strerror(err));
@@ -306,7 +390,9 @@ static void session_dispatch(struct sems_session *s, struct session_event *ev)
 			.key = ev->key, .duration_ms = ev->duration_ms,
 			.timer_id = ev->timer_id, .message = ev->message,
 		};
+		handler_begin(s, (int)ev->type);
 		s->app->ops->session_event(s->app_state, s, &pub);
+		handler_end(s);
 		if (ev->type == SEMS_EV_DTMF)    /* to a listening WebSocket */
 			listen_session_dtmf(s, ev->key, ev->duration_ms);
 	}

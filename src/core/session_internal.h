@@ -113,6 +113,13 @@ struct sems_session {
 	bool b2b_reinvite_warned;   /* signalling thread: b2b_media=reinvite
 				     * not possible, logged once        */
 	bool ended_signalling;          /* signalling thread: released    */
+
+	/* A handler that does not return (see session_events.c, "abandon") */
+	atomic_bool in_handler;     /* worker: the application runs an event */
+	_Atomic(const char *) activity;  /* sems_session_set_activity()    */
+	atomic_bool abandon_posted; /* worker_pool monitor: job queued once */
+	bool abandoned;             /* under q_lock: caller's side freed   */
+	atomic_bool uncounted;      /* no longer in session_count()       */
 	bool media_started;         /* worker only */
 	bool app_created;           /* worker only */
 	bool ended;                 /* worker only */
@@ -186,5 +193,19 @@ void session_stop_all(void);
 /* fn for every live session, outside the table lock: each session is
  * referenced while fn runs (GET /calls).  Any thread but the media's. */
 void session_foreach(void (*fn)(struct sems_session *s, void *arg), void *arg);
+/* A handler has run a while (worker_pool.c's monitor) and the dialog is
+ * over: frees the caller's side of the session on the signalling thread
+ * (RTP socket, table entry, the front's state, timers) while the handler
+ * goes on; the session object lives until the handler returns.  Any
+ * thread, once per session. */
+void session_abandon(struct sems_session *s);
+/* The session no longer counts in session_count() (idempotent): it was
+ * abandoned to a handler that does not return. */
+void session_uncount(struct sems_session *s);
+/* Sessions abandoned to a handler and not freed yet. */
+unsigned session_abandoned_count(void);
+/* session_stop_all() for one session: stop, and if a handler of it is
+ * running, end its dialog now (BYE / 500) from here.  Any thread. */
+void session_stop_now(struct sems_session *s);
 
 #endif

@@ -1,5 +1,6 @@
 /* signalling.c: hands work from any thread to the signalling thread. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <re.h>
@@ -11,7 +12,10 @@ struct signalling_job {
 	void *arg;
 };
 
+/* job_queue is pushed to from any thread, and closed while a worker left
+ * behind in a handler (worker_pool_stop) may still push: under q_lock. */
 static struct mqueue *job_queue;
+static pthread_mutex_t q_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void job_run(int id, void *data, void *arg)
 {
@@ -24,12 +28,22 @@ static void job_run(int id, void *data, void *arg)
 
 int signalling_init(void)
 {
-	return mqueue_alloc(&job_queue, job_run, NULL);
+	struct mqueue *q = NULL;
+	int err = mqueue_alloc(&q, job_run, NULL);
+
+	pthread_mutex_lock(&q_lock);
+	job_queue = q;
+	pthread_mutex_unlock(&q_lock);
+	return err;
 }
 
 void signalling_close(void)
 {
-	job_queue = mem_deref(job_queue);
+	pthread_mutex_lock(&q_lock);
+	struct mqueue *q = job_queue;
+	job_queue = NULL;      /* from now on signalling_call() refuses */
+	pthread_mutex_unlock(&q_lock);
+	mem_deref(q);
 }
 
 int signalling_call(signalling_fn *fn, void *arg)
@@ -39,7 +53,9 @@ int signalling_call(signalling_fn *fn, void *arg)
 		return ENOMEM;
 	job->fn = fn;
 	job->arg = arg;
-	int err = mqueue_push(job_queue, 0, job);
+	pthread_mutex_lock(&q_lock);
+	int err = job_queue ? mqueue_push(job_queue, 0, job) : ENOTCONN;
+	pthread_mutex_unlock(&q_lock);
 	if (err) {
 		SEMS_ERROR("signalling: cannot queue a job: %s", strerror(err));
 		free(job);

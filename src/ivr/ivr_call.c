@@ -135,6 +135,7 @@ static enum handler_result call_handler(PyObject *dialog,
 	n = handler_arity(handler);
 	if (n < 0 || n > nargs)
 		n = nargs;
+	sems_session_set_activity(s, name);   /* for handler_warn_time */
 	ret = PyObject_Vectorcall(handler, last_first ? args + nargs - n : args,
 				  (size_t)n, NULL);
 	Py_DECREF(handler);

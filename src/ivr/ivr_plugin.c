@@ -10,6 +10,14 @@
  * released; from then on Python runs only on session workers, one handler
  * at a time holding the GIL.  sys.path starts with script_path, then the
  * directory of the plug-in's own modules (log.py): PLUGIN_DIR/../python.
+ *
+ * Scripts run inside the server, so what would end or reconfigure the
+ * process is taken from them before any script loads (process_guards):
+ * os._exit, os.abort, os.fork, os.forkpty and the os.exec* family raise
+ * RuntimeError saying why; signal.signal logs a warning and changes
+ * nothing (it returns the handler in place).  sys.exit() needs nothing:
+ * SystemExit is an exception like any other for a handler (ivr_call.c),
+ * it ends the call, not the server.
  */
 #include "ivr.h"   /* Python.h comes first */
 #include <dlfcn.h>
@@ -90,6 +98,51 @@ static int python_start(void)
 	return EINVAL;
 }
 
+static const char process_guards[] =
+"import os as _os, signal as _signal\n"
+"import ivr as _ivr\n"
+"def _refuse(name, why):\n"
+"    def refused(*args, **kwargs):\n"
+"        raise RuntimeError('%s() is not allowed in an IVR script: %s'\n"
+"                           % (name, why))\n"
+"    refused.__name__ = name.rsplit('.', 1)[-1]\n"
+"    refused.__qualname__ = refused.__name__\n"
+"    return refused\n"
+"_end = 'it would end the whole server, not the call (end the call with '\\\n"
+"       'bye() or stopSession(), or raise an exception)'\n"
+"_os._exit = _refuse('os._exit', _end)\n"
+"_os.abort = _refuse('os.abort', _end)\n"
+"for _n in ('fork', 'forkpty'):\n"
+"    if hasattr(_os, _n):\n"
+"        setattr(_os, _n, _refuse('os.' + _n, 'forking the multi-threaded '\n"
+"                'server is unsafe (subprocess works)'))\n"
+"for _n in ('execl', 'execle', 'execlp', 'execlpe', 'execv', 'execve',\n"
+"           'execvp', 'execvpe'):\n"
+"    if hasattr(_os, _n):\n"
+"        setattr(_os, _n, _refuse('os.' + _n, 'it would replace the server '\n"
+"                'process (subprocess works)'))\n"
+"def _no_signal(signalnum, handler):\n"
+"    _ivr.log(1, 'signal.signal(%r, ...) ignored: the server owns the '\n"
+"             'signals' % (signalnum,))\n"
+"    return _signal.getsignal(signalnum)\n"
+"_no_signal.__name__ = _no_signal.__qualname__ = 'signal'\n"
+"_signal.signal = _no_signal\n";
+
+/* Runs process_guards (see the top of the file). */
+static int python_guard_process(void)
+{
+	PyObject *globals = PyDict_New(), *r = NULL;
+
+	if (globals && !PyDict_SetItemString(globals, "__builtins__",
+					     PyEval_GetBuiltins()))
+		r = PyRun_String(process_guards, Py_file_input, globals, globals);
+	Py_XDECREF(globals);
+	if (!r)
+		return -1;
+	Py_DECREF(r);
+	return 0;
+}
+
 static int python_setup(const char *script_path)
 {
 	char helpers[PATH_MAX + 16];
@@ -103,6 +156,8 @@ static int python_setup(const char *script_path)
 	if (!(m = PyImport_ImportModule("ivr")))
 		goto fail;
 	Py_DECREF(m);
+	if (python_guard_process() < 0)
+		goto fail;
 	SEMS_INFO("Ivr-Python: Python %s", Py_GetVersion());
 	SEMS_INFO("Ivr-Python: script path: %s (helpers: %s)", script_path,
 		  helpers);

@@ -440,6 +440,60 @@ START_TEST(released_stream_stops_sending)
 }
 END_TEST
 
+/* true if 127.0.0.1:port can be bound (the stream's socket is closed) */
+static bool port_free(uint16_t port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	bool ok;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ok = fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof(a));
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* rtp_stream_close (a session abandoned to a handler that does not
+ * return): the socket goes, the owner keeps a usable object. */
+START_TEST(closed_stream_frees_its_port_while_its_owner_keeps_it)
+{
+	struct rtp_stream *idle = NULL;
+	struct media_params p;
+	struct packet pk;
+	uint16_t port = rtp_stream_local_port(rs), idle_port;
+	int i;
+
+	/* never started: closed at once, and never starts later */
+	ck_assert_int_eq(rtp_stream_alloc(&idle, fake_session, "127.0.0.1"), 0);
+	idle_port = rtp_stream_local_port(idle);
+	ck_assert(!port_free(idle_port));
+	rtp_stream_close(idle);
+	ck_assert(port_free(idle_port));
+	rtp_stream_start(idle);
+	ck_assert_int_eq(rtp_stream_enqueue(idle, NULL, NULL), 0);
+	rtp_stream_close(idle);                 /* idempotent */
+	rtp_stream_release(idle);
+
+	/* on a media thread: it lets go within a tick or two */
+	params_for(&p, peer, 0);
+	rtp_stream_set_params(rs, &p);
+	rtp_stream_start(rs);
+	ck_assert_int_gt(recv_packet(peer, &pk, 500), 0);
+	ck_assert(!port_free(port));
+	rtp_stream_close(rs);
+	for (i = 0; i < 20 && !port_free(port); i++)
+		sleep_ms(10);
+	ck_assert_msg(port_free(port), "port %u still bound 200 ms after close",
+		      port);
+	while (recv_packet(peer, &pk, 0) > 0)
+		;
+	ck_assert_int_eq(recv_packet(peer, &pk, 100), -1);
+	ck_assert(rtp_stream_queue_empty(rs));
+	/* teardown releases rs: the owner's reference */
+}
+END_TEST
+
 START_TEST(port_range_exhaustion_is_eaddrinuse)
 {
 	struct rtp_stream *a = NULL, *b = NULL, *c = NULL;
@@ -475,6 +529,7 @@ Suite *rtp_stream_suite(void)
 	tcase_add_test(tc, without_a_usable_sdp_address_the_first_source_is_taken);
 	tcase_add_test(tc, non_rtp_packets_do_not_move_the_stream);
 	tcase_add_test(tc, released_stream_stops_sending);
+	tcase_add_test(tc, closed_stream_frees_its_port_while_its_owner_keeps_it);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(dead, setup_dead_1s, teardown);

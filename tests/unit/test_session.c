@@ -30,7 +30,7 @@ struct fake_state {
 };
 
 enum app_mode { APP_COUNT, APP_ACCEPT_THEN_STOP, APP_IGNORE_BYE, APP_STOP_FIRST,
-		APP_BLOCK_THEN_STOP, APP_HELD, APP_REQUESTS, APP_DROP };
+		APP_BLOCK_THEN_STOP, APP_BLOCK_LONG, APP_HELD, APP_REQUESTS, APP_DROP };
 static enum app_mode app_mode;
 static atomic_int states_freed, fake_index;
 
@@ -104,6 +104,13 @@ static void fake_event(void *state, struct sems_session *s,
 			ck_assert_int_eq(sems_session_accept(s), 0);
 		if (app_mode == APP_ACCEPT_THEN_STOP || app_mode == APP_STOP_FIRST)
 			sems_session_stop(s);
+		if (app_mode == APP_BLOCK_LONG) {
+			/* a script stuck for 1.2 s after answering */
+			ck_assert_int_eq(sems_session_accept(s), 0);
+			sems_session_set_activity(s, "onStuck");
+			nanosleep(&(struct timespec){ 1, 200000000 }, NULL);
+			sems_session_stop(s);
+		}
 		if (app_mode == APP_BLOCK_THEN_STOP) {
 			/* a script waiting 300 ms on a database */
 			nanosleep(&(struct timespec){ 0, 300000000 }, NULL);
@@ -343,6 +350,10 @@ START_TEST(blocked_workers_get_company_up_to_the_cap)
 	worker_pool_stop();
 	ck_assert_int_eq(worker_pool_start(1, 4), 0);
 	memset(fronts, 0, sizeof(fronts));
+	for (int i = 0; i < MAX_SESSIONS; i++) {   /* the first round's */
+		free(states[i]);
+		states[i] = NULL;
+	}
 	atomic_store(&states_freed, 0);
 	atomic_store(&fake_index, 0);
 	n_sessions = 8;
@@ -404,6 +415,52 @@ START_TEST(a_dialog_ended_by_the_caller_ends_the_session_after_its_bye)
 	ck_assert_int_eq(atomic_load(&fronts[0].byes), 0);   /* no BYE back */
 	ck_assert_int_eq(atomic_load(&fronts[0].released), 1);
 	ck_assert_int_eq(atomic_load(&states_freed), 1);
+	ck_assert_uint_eq(session_count(), 0);
+}
+END_TEST
+
+static bool first_released(void)
+{
+	return atomic_load(&fronts[0].released) > 0;
+}
+
+static bool first_freed(void)
+{
+	return atomic_load(&states_freed) > 0;
+}
+
+static double now_mono(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* The caller hangs up while the handler is stuck: the front is released
+ * (and the session stops counting) within a second, the handler still
+ * running; when it returns, the session ends once, without a second
+ * release. */
+START_TEST(a_dialog_ended_under_a_stuck_handler_is_released_at_once)
+{
+	app_mode = APP_BLOCK_LONG;
+	n_sessions = 1;
+	struct sems_session *s = new_session(0);
+	for (int i = 0; i < 100 && !(states[0] && atomic_load(&states[0]->in_handler)); i++)
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+	ck_assert(states[0] && atomic_load(&states[0]->in_handler));
+	double t0 = now_mono();
+	session_mark_dialog_over(s);
+	run_signalling_until(first_released);
+	ck_assert_int_eq(atomic_load(&fronts[0].released), 1);
+	ck_assert_msg(now_mono() - t0 < 0.9, "released after %.2f s", now_mono() - t0);
+	ck_assert_int_eq(atomic_load(&states_freed), 0);   /* still running */
+	ck_assert_uint_eq(session_count(), 0);
+	ck_assert_uint_eq(session_abandoned_count(), 1);
+	run_signalling_until(first_freed);
+	ck_assert_int_eq(atomic_load(&states_freed), 1);
+	run_signalling_until(all_released);
+	ck_assert_int_eq(atomic_load(&fronts[0].released), 1);
+	ck_assert_int_eq(atomic_load(&fronts[0].byes), 0);
 	ck_assert_uint_eq(session_count(), 0);
 }
 END_TEST
@@ -492,6 +549,7 @@ Suite *session_suite(void)
 	tcase_add_test(tc, blocked_workers_get_company_up_to_the_cap);
 	tcase_add_test(tc, a_session_stopped_before_answering_gets_a_500);
 	tcase_add_test(tc, a_dialog_ended_by_the_caller_ends_the_session_after_its_bye);
+	tcase_add_test(tc, a_dialog_ended_under_a_stuck_handler_is_released_at_once);
 	tcase_add_test(tc, a_final_reply_is_sent_once_and_2xx_needs_accept);
 	tcase_add_test(tc, held_requests_are_answered_once_or_by_default);
 	tcase_add_test(tc, refer_redirect_and_remote_uri_shape_the_requests);

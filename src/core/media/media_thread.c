@@ -131,6 +131,7 @@ static void stream_tick(struct rtp_stream *rs, uint64_t now)
 static void stream_drop(struct media_thread *mt, struct rtp_stream *rs)
 {
 	atomic_fetch_sub(&mt->load, 1);
+	rtp_stream_dropped(rs);
 	if (rs->sess)
 		rtp_session_ops->deref(rs->sess);
 	rtp_stream_deref(rs);

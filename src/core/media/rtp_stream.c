@@ -121,6 +121,8 @@ int rtp_stream_alloc(struct rtp_stream **rsp, struct sems_session *s,
 	atomic_init(&rs->refs, 1);
 	atomic_init(&rs->started, false);
 	atomic_init(&rs->detached, false);
+	atomic_init(&rs->close_requested, false);
+	atomic_init(&rs->fd_closed, false);
 	atomic_init(&rs->muted, false);
 	atomic_init(&rs->held, false);
 	atomic_init(&rs->end_to_end, false);
@@ -164,7 +166,8 @@ void rtp_stream_deref(struct rtp_stream *rs)
 		SEMS_INFO("rtp: port %u: %llu RTP packets from other sources "
 			  "than the caller's dropped", rs->port,
 			  (unsigned long long)foreign);
-	close(rs->fd);
+	if (!atomic_exchange(&rs->fd_closed, true))
+		close(rs->fd);
 	media_bridge_free_all(rs);
 	media_listen_free_all(rs);
 	playlist_entries_free(playlist_take_all(&rs->pl));
@@ -262,8 +265,34 @@ void rtp_stream_start(struct rtp_stream *rs)
 	if (!rs || atomic_load(&rs->detached) ||
 	    atomic_exchange(&rs->started, true))
 		return;
+	/* rtp_stream_close() may have run between the two: it saw the
+	 * stream not started and closed the socket (seq_cst on both sides) */
+	if (atomic_load(&rs->detached))
+		return;
 	if (!media_attach(rs))
 		atomic_store(&rs->started, false);
+}
+
+static void fd_close_once(struct rtp_stream *rs)
+{
+	if (!atomic_exchange(&rs->fd_closed, true))
+		close(rs->fd);
+}
+
+void rtp_stream_close(struct rtp_stream *rs)
+{
+	if (!rs)
+		return;
+	atomic_store(&rs->close_requested, true);
+	atomic_store(&rs->detached, true);
+	if (!atomic_load(&rs->started))
+		fd_close_once(rs);    /* no media thread ever had it */
+}
+
+void rtp_stream_dropped(struct rtp_stream *rs)
+{
+	if (atomic_load(&rs->close_requested))
+		fd_close_once(rs);
 }
 
 void rtp_stream_release(struct rtp_stream *rs)

@@ -56,6 +56,12 @@ void rtp_stream_start(struct rtp_stream *rs);
 /* Detaches from the media thread and releases the caller's reference;
  * the socket is closed once the media thread has let go of it. */
 void rtp_stream_release(struct rtp_stream *rs);
+/* Ends the stream's media now, while its owner keeps the object (and its
+ * reference): detached from the media thread, never started again, and
+ * its socket closed at once (not started yet) or by the media thread as
+ * it lets go, within a tick.  Playlist calls still work and do nothing
+ * audible.  Any thread; idempotent. */
+void rtp_stream_close(struct rtp_stream *rs);
 
 /* Counters and codec of a stream, for GET /calls (any thread). */
 struct rtp_stream_stats {

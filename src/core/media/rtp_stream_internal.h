@@ -71,6 +71,8 @@ struct rtp_stream {
 	int fd;
 	uint16_t port;
 	atomic_bool started, detached;
+	atomic_bool close_requested;  /* rtp_stream_close(): socket goes now */
+	atomic_bool fd_closed;        /* closed once, before the last deref */
 	atomic_bool muted, receiving, dtmf_receiving, dtmf_detection,
 		    connected;
 	atomic_bool held;         /* the peer put us on hold: send nothing */
@@ -182,5 +184,9 @@ struct playlist_entry *playlist_take_all(struct playlist *pl);
 unsigned playlist_tick(struct playlist *pl, int16_t *out, const int16_t *in,
 		       size_t n, unsigned rate, struct playlist_entry **done);
 void playlist_entries_free(struct playlist_entry *e);
+
+/* Media thread: it lets go of a detached stream (closes the socket if
+ * rtp_stream_close() asked for it). */
+void rtp_stream_dropped(struct rtp_stream *rs);
 
 #endif
