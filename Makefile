@@ -3,7 +3,7 @@
 #   make            build build/sems and build/ivr.so
 #   make run        install into build/run and start the server on 127.0.0.1:5060
 #   make test       unit tests (Check) and end-to-end tests (sipp, Kamailio)
-#   make bench      load benchmark, prints a table
+#   make bench      load benchmark, prints a table (SEMS_REF=<SEMS 2.1 prefix>: side by side)
 #   make install    PREFIX=/usr/local, DESTDIR honoured
 #   make deps       install missing Debian packages (apt-get)
 
@@ -105,9 +105,12 @@ e2e: all
 	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/test-install DESTDIR= >/dev/null
 	PYTHON=$(PYTHON) bash tests/e2e/run.sh $(CURDIR)/$(BUILD)/test-install
 
+# SEMS_REF: install prefix of a reference SEMS 2.1 (docs/performance.md);
+# the BENCH_* environment variables size the run (bench/run.sh).
+SEMS_REF ?=
 bench: all
 	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/bench-install DESTDIR= >/dev/null
-	bash bench/run.sh $(CURDIR)/$(BUILD)/bench-install
+	bash bench/run.sh $(CURDIR)/$(BUILD)/bench-install $(SEMS_REF)
 
 clean:
 	rm -rf $(BUILD)
