@@ -104,6 +104,9 @@ RTP_HIGH=${BENCH_RTP_HIGH:-39999}
 METER_PORT=18000        # .. +2*pool (the blocking step's pool, at most 400 ports)
 BLACKHOLE_PORT=18900
 HTTP_PORT=18950
+# the load generator (sipp, meter) yields the cores to the server: it stands
+# for the callers' own machines (BENCH_GEN_NICE=0: same priority)
+GEN_NICE="nice -n ${BENCH_GEN_NICE:-19}"
 HZ=$(getconf CLK_TCK)
 CORES=$(nproc)
 
@@ -276,7 +279,7 @@ start_meter() {
 	local name=$1 count=$2 i
 	shift 2
 	rm -f "$SRV_OUT/$name.ready"
-	"$PYTHON" "$BENCH_DIR/rtp_meter.py" --port "$METER_PORT" --count "$count" \
+	$GEN_NICE "$PYTHON" "$BENCH_DIR/rtp_meter.py" --port "$METER_PORT" --count "$count" \
 		--blackhole "$BLACKHOLE_PORT" --out "$SRV_OUT/$name.rtp.json" \
 		--ready "$SRV_OUT/$name.ready" --duration 900 "$@" \
 		> "$SRV_OUT/$name.meter.log" 2>&1 &
@@ -318,7 +321,7 @@ run_load() {
 	L_PEAK_RSS=0 L_PEAK_TH=0 L_CPU=- L_RAMP=- L_HOST=- L_GEN=- L_PEAK_LIVE=0
 	idle_sockets=$(sockets "$SRV_PID")
 	timeout=$(awk -v n="$n" -v r="$rate" -v t="$to" 'BEGIN { printf "%d", n / r + t + 60 }')
-	(cd "$SRV_OUT" && exec sipp -sf "$BENCH_DIR/scenarios/uac_talk.xml" \
+	(cd "$SRV_OUT" && exec $GEN_NICE sipp -sf "$BENCH_DIR/scenarios/uac_talk.xml" \
 		-i 127.0.0.1 -p "$SIPP_PORT" -mp "$SIPP_MEDIA_PORT" -s "$app" \
 		-inf "$SRV_OUT/$name.csv" -l "$n" -m "$n" -r "$rate" -rp 1000 \
 		-rtp_threadtasks 100 \
