@@ -7,6 +7,7 @@
  * their BYEs go out.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <getopt.h>
 #include <signal.h>
@@ -93,6 +94,24 @@ static int write_pid_file(const char *path)
 	fprintf(f, "%ld\n", (long)getpid());
 	fclose(f);
 	return 0;
+}
+
+/* Memory of ended calls goes back to the system once the server is idle:
+ * glibc keeps freed memory in its arenas (the workers' and media threads'
+ * too), so without this the RSS stays at the busiest moment's for good
+ * (bench: 1000 calls, 60 s later still +73 % over idle; trimmed, +6 %).
+ * Only while no session is up, so no thread waits on an arena lock
+ * mid-call; every IDLE_TRIM_MS, as ended calls' SIP transactions expire
+ * for 32 s after them. */
+enum { IDLE_TRIM_MS = 10000 };
+static struct tmr idle_trim_tmr;
+
+static void idle_trim(void *arg)
+{
+	(void)arg;
+	if (session_count() == 0)
+		(void)malloc_trim(0);
+	tmr_start(&idle_trim_tmr, IDLE_TRIM_MS, idle_trim, NULL);
 }
 
 static struct tmr shutdown_tmr;
@@ -275,8 +294,10 @@ int main(int argc, char **argv)
 		SEMS_INFO("sems %s ready: SIP on %s:%u, RTP %u-%u on %s", SEMS_VERSION,
 			  core_cfg.sip_ip, core_cfg.sip_port, core_cfg.rtp_low_port,
 			  core_cfg.rtp_high_port, core_cfg.media_ip);
+		tmr_start(&idle_trim_tmr, IDLE_TRIM_MS, idle_trim, NULL);
 		err = re_main(on_signal);
 	}
+	tmr_cancel(&idle_trim_tmr);
 	tmr_cancel(&shutdown_tmr);
 	stop_services();
 	libre_close();
