@@ -57,6 +57,7 @@
 # BENCH_MEM_WAIT (60), BENCH_PAUSE (3 s between steps), BENCH_RTP_LOW/HIGH
 # (20000-39999), BENCH_SERVERS ("ours sems", those present),
 # BENCH_OUT (build/bench: configs, logs, sipp traces, results.txt).
+# BENCH_PROFILE=1: perf profile and syscall counts of the first talk step.
 # BENCH_QUICK=1: a CI-sized run (~3 minutes per server): 100-call steps
 # (then 200), 10 s holds and phases, 10 s memory wait.
 
@@ -348,6 +349,7 @@ run_load() {
 		now=$(now_s)
 		if [ -z "$c0" ] && after "$t0" "$from"; then
 			c0=$(cpu_ticks "$SRV_PID") h0=$(host_ticks) g0=$(cpu_ticks "$SIPP_PID") w0=$now
+			[ "$name" = "${PROFILE_STEP:-}" ] && start_profile "$name"
 		fi
 		if [ -n "$c0" ] && [ -z "$c1" ] && after "$t0" "$to"; then
 			c1=$(cpu_ticks "$SRV_PID") h1=$(host_ticks) g1=$(cpu_ticks "$SIPP_PID") w1=$now
@@ -374,6 +376,36 @@ run_load() {
 	wait_drained "$idle_sockets"
 	L_AFTER_RSS=$(rss_kib "$SRV_PID")
 	[ -z "$SERVER_DIED" ]
+}
+
+# BENCH_PROFILE=1: 8 s of `perf record -g`, then 8 s of syscall counts, on
+# the server from the start of the first talk step's steady window, summed up in
+# $SRV_OUT/STEP.perf.txt and STEP.syscalls.txt (the profiling costs some CPU)
+start_profile() {
+	local name=$1
+	command -v perf >/dev/null || { log "BENCH_PROFILE: no perf"; return 0; }
+	log "$SRV $name: profiling the server for 8 s, then counting its syscalls for 8 s"
+	# one after the other: the syscall tracepoints would show in the profile
+	(perf record -g -F 999 -p "$SRV_PID" -o "$SRV_OUT/$name.perf.data" -- sleep 8 \
+		> "$SRV_OUT/$name.perf.log" 2>&1
+	perf stat -e raw_syscalls:sys_enter,syscalls:sys_enter_recvfrom,syscalls:sys_enter_sendto \
+		-e syscalls:sys_enter_recvmmsg,syscalls:sys_enter_sendmmsg,syscalls:sys_enter_clock_nanosleep \
+		-e syscalls:sys_enter_epoll_wait,syscalls:sys_enter_poll,syscalls:sys_enter_select \
+		-e syscalls:sys_exit_recvfrom --filter 'ret < 0' -p "$SRV_PID" -o "$SRV_OUT/$name.syscalls.txt" \
+		-- sleep 8 > /dev/null 2>&1) &
+	PROF_PIDS=$!
+}
+
+finish_profile() {
+	local name=$1
+	[ -n "${PROF_PIDS:-}" ] || return 0
+	wait $PROF_PIDS
+	PROF_PIDS=''
+	perf report -i "$SRV_OUT/$name.perf.data" --no-children --stdio --sort dso,sym -g none \
+		2>/dev/null | grep '%' | head -40 > "$SRV_OUT/$name.perf.txt"
+	perf report -i "$SRV_OUT/$name.perf.data" --children --stdio --sort sym -g none \
+		2>/dev/null | grep '%' | head -40 >> "$SRV_OUT/$name.perf.txt"
+	log "$SRV $name: profile in $SRV_OUT/$name.perf.txt, syscall counts (8 s; exit_recvfrom = failed reads) in $name.syscalls.txt"
 }
 
 # --- phases -------------------------------------------------------------------
@@ -453,6 +485,7 @@ talk_step() {
 	log "$SRV $mode $n: $n talking calls at $RATE/s, held together $HOLD s, RTP of $s measured (RSS now $(mib "$idle") MiB)"
 	run_load "$name" "$n" "$RATE" "$app" $((ramp + 2)) $((ramp + HOLD - 1))
 	stop_meter
+	[ "$name" = "${PROFILE_STEP:-}" ] && finish_profile "$name"
 	local meas got gp99 gmax dmax late40 lost kib
 	read -r meas got gp99 gmax dmax late40 lost <<< "$("$PYTHON" "$BENCH_DIR/analyze.py" rtp "$SRV_OUT/$name.rtp.json")"
 	kib=$(((L_PEAK_RSS - IDLE_RSS) / n))
@@ -519,6 +552,8 @@ run_server() {
 	mkdir -p "$SRV_OUT"
 	write_config "$SRV"
 	FIRST_STEP=${STEPS%% *}
+	PROFILE_STEP=''
+	[ "${BENCH_PROFILE:-0}" = 1 ] && PROFILE_STEP=talk$FIRST_STEP
 	start_server "$SRV" || { R[$SRV.start]=FAIL; return 1; }
 	log "$SRV: pid $SRV_PID on 127.0.0.1:$SIP_PORT; warm-up"
 	{ echo SEQUENTIAL; for i in 1 2 3 4 5; do echo "$BLACKHOLE_PORT;2000;1;"; done; } > "$SRV_OUT/warmup.csv"
