@@ -10,7 +10,9 @@
 # Each server runs alone on 127.0.0.1 (SIP 5190, RTP 20000-39999), with the
 # same scripts (bench/scripts), the same load generator (sipp 3.6,
 # bench/scenarios/uac_talk.xml) and the same meter (bench/rtp_meter.py), one
-# after the other in the same run.  Phases (BENCH_PHASES), in this order:
+# after the other in the same run.  Phases (BENCH_PHASES; by default in the
+# order talk memory record block setup, so the per-call memory of the
+# ladder is measured from a clean start):
 #
 #  block   BENCH_BLOCK_RATE (50) new calls/s for BENCH_BLOCK_SECS (60 s) to
 #          bench_lookup.py, whose onSessionStart makes a blocking HTTP request
@@ -43,22 +45,24 @@
 #
 # Sampling: the server's /proc/PID (RSS, threads, utime+stime), the host's
 # /proc/stat, sipp's own CPU, and sipp's -trace_stat (CurrentCall) every
-# 0.5 s; CPU over the steady window (all calls up, before the first BYE),
-# in % of one core.  INVITE->200 of every call from sipp's -trace_rtt.
+# 0.5 s; CPU over the steady window (2 s after the ramp's planned end to 1 s
+# before the first planned BYE), in % of one core.  The meter reads kernel
+# receive timestamps; sipp and the meter run at nice BENCH_GEN_NICE (19).  INVITE->200 of every call from sipp's -trace_rtt.
 #
 # A benchmark, not a test: a failing step is reported as such; the exit
 # status is non-zero only if our server died or could not start.
 #
-# Environment (defaults): BENCH_PHASES ("block setup talk memory record"),
+# Environment (defaults): BENCH_PHASES ("talk memory record block setup"),
 # BENCH_STEPS ("2000 3000 4000 5000 6000 7500"), BENCH_STEPS_DOWN
 # ("1000 500"), BENCH_HOLD (60), BENCH_RATE (200), BENCH_BYE_RATE (1000),
 # BENCH_SAMPLE (50), BENCH_BLOCK_RATE/SECS/HOLD/DELAY (50/60/3/1),
 # BENCH_SETUP_RATE/SECS/HOLD (200/60/5), BENCH_RECORD_CALLS (2000),
-# BENCH_MEM_WAIT (60), BENCH_PAUSE (3 s between steps), BENCH_RTP_LOW/HIGH
+# BENCH_MEM_WAIT (60), BENCH_PAUSE (3 s between steps), BENCH_GEN_NICE (19),
+# BENCH_RTP_LOW/HIGH
 # (20000-39999), BENCH_SERVERS ("ours sems", those present),
 # BENCH_OUT (build/bench: configs, logs, sipp traces, results.txt).
 # BENCH_PROFILE=1: perf profile and syscall counts of the first talk step.
-# BENCH_QUICK=1: a CI-sized run (~3 minutes per server): 100-call steps
+# BENCH_QUICK=1: a CI-sized run (~2 minutes per server): 100-call steps
 # (then 200), 10 s holds and phases, 10 s memory wait.
 
 set -u
