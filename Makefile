@@ -3,7 +3,7 @@
 #   make            build build/sems and build/ivr.so
 #   make run        install into build/run and start the server on 127.0.0.1:5060
 #   make test       unit tests (Check) and end-to-end tests (sipp, Kamailio)
-#   make bench      load benchmark, prints a table
+#   make bench      load benchmark, prints a table (SEMS_REF=<SEMS 2.1 prefix>: side by side)
 #   make install    PREFIX=/usr/local, DESTDIR honoured; never overwrites
 #                   a config file (installs NAME.conf.dist beside it)
 #   make deps       install missing build/runtime Debian packages (apt-get)
@@ -203,9 +203,12 @@ e2e: all deps-test
 	$(SAN_CHECK); \
 	exit $$rc
 
+# SEMS_REF: install prefix of a reference SEMS 2.1 (docs/performance.md);
+# the BENCH_* environment variables size the run (bench/run.sh).
+SEMS_REF ?=
 bench: all deps-test
 	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/bench-install DESTDIR= >/dev/null
-	bash bench/run.sh $(CURDIR)/$(BUILD)/bench-install
+	bash bench/run.sh $(CURDIR)/$(BUILD)/bench-install $(SEMS_REF)
 
 clean:
 	rm -rf build build-san

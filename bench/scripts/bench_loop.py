@@ -10,7 +10,7 @@ from ivr import *
 
 class IvrDialog(IvrDialogBase):
 
-    def onSessionStart(self, hdrs):
+    def onSessionStart(self, *args):
         self.prompt = IvrAudioFile()
         self.prompt.open(config["announcement"], AUDIO_READ)
         self.prompt.loop = True

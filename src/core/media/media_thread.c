@@ -14,6 +14,8 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -187,11 +189,32 @@ static uint64_t timespec_late_us(const struct timespec *now,
 	return us > 0 ? (uint64_t)us : 0;
 }
 
+/* Media threads run at a real-time priority (SCHED_RR 10) where that is
+ * permitted (root, CAP_SYS_NICE): a tick is a few ms of work every 20 ms,
+ * and being preempted by ordinary threads (the Python workers, other
+ * processes on the box) is what moves a stream's send time, i.e. the
+ * callers' jitter (docs/performance.md: at 2000 talking calls on 2 shared
+ * cores, inter-arrival p99 50-70 ms without, 21 ms with).  The kernel's RT
+ * throttling (sched_rt_runtime_us) still leaves other threads their share
+ * should the media threads saturate.  Elsewhere they stay as they are. */
+static void media_thread_priority(void)
+{
+	static atomic_flag told = ATOMIC_FLAG_INIT;
+	struct sched_param sp = { .sched_priority = 10 };
+	int err = pthread_setschedparam(pthread_self(), SCHED_RR, &sp);
+
+	if (err && !atomic_flag_test_and_set(&told))
+		SEMS_INFO("media: threads at normal priority (SCHED_RR: %s): "
+			  "RTP jitter grows when the CPUs are contended",
+			  strerror(err));
+}
+
 static void *media_thread_main(void *arg)
 {
 	struct media_thread *mt = arg;
 	struct timespec next, now;
 
+	media_thread_priority();
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	while (atomic_load(&mt->run)) {
 		timespec_add_ms(&next, RTP_FRAME_MS);
