@@ -233,7 +233,9 @@ static void dq_append(struct listen_tap *t, const int16_t *pcm, size_t n)
 		t->down_dropped += drop;
 	}
 	if (t->dq_off + t->dq_n + n > t->dq_cap) {
-		memmove(t->dq, t->dq + t->dq_off, t->dq_n * sizeof(*t->dq));
+		if (t->dq_n)        /* t->dq is NULL before the first frame */
+			memmove(t->dq, t->dq + t->dq_off,
+				t->dq_n * sizeof(*t->dq));
 		t->dq_off = 0;
 	}
 	if (t->dq_n + n > t->dq_cap) {
