@@ -8,6 +8,9 @@
 #   uac_wait_log REGEX [seconds]  waits until sems.log matches
 #   uac_msg_has NAME REGEX what   the first INVITE sipp NAME received has
 #                                 a line matching REGEX (grep -E)
+#   uac_tones_crossed             heard_a.wav (the caller) holds the
+#         callee's 1500 Hz and not its own 700 Hz, heard_b.wav the reverse
+#         (share of the signal's energy after 1 s: > 0.5 / < 0.1)
 
 uac_sipp_bg() {
 	local name=$1 scen=$2 port=$3 pid
@@ -51,4 +54,25 @@ uac_msg_has() {
 	awk '/message received/ { f = 1; next } f && /^INVITE / { p = 1 } p && /^$|^\r$/ { exit } p' \
 		"$CASE_DIR/$name.msg.log" | tr -d '\r' | grep -qE "$re" ||
 		e2e_fail "the INVITE $name received lacks $what (/$re/)"
+}
+
+# uac_tones_crossed: see the top.
+uac_tones_crossed() {
+	local file hz want what
+	while read -r file hz want what; do
+		"$PYTHON" "$E2E_DIR/wav_check.py" "$CASE_DIR/$file.wav" --share "$hz" --skip 1.0 \
+			> "$CASE_DIR/$file-$hz.json" || e2e_fail "no audio saved in $file.wav"
+		"$PYTHON" - "$CASE_DIR/$file-$hz.json" "$want" "$what" <<'PY' || e2e_fail "$(cat "$CASE_DIR/chk.out")"
+import json, sys
+e = json.load(open(sys.argv[1]))
+ok = eval(sys.argv[2], {}, e)
+open(sys.argv[1].rsplit("/", 1)[0] + "/chk.out", "w").write("%s: %s (%s)" % (sys.argv[3], e, sys.argv[2]))
+sys.exit(0 if ok else 1)
+PY
+	done <<'EOF_CHECKS'
+heard_a 1500 share>0.5 the caller does not hear the callee's 1500 Hz
+heard_b 700 share>0.5 the callee does not hear the caller's 700 Hz
+heard_a 700 share<0.1 the caller hears its own tone
+heard_b 1500 share<0.1 the callee hears its own tone
+EOF_CHECKS
 }
