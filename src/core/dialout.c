@@ -20,7 +20,7 @@
 #include "core_config.h"
 #include "media/rtp_stream.h"
 #include "media/sdp_negotiate.h"
-#include "session_internal.h"
+#include "session/session_internal.h"
 #include "signalling.h"
 #include "sip_request.h"
 #include "sip/sip_uac.h"

@@ -11,9 +11,9 @@
 #include "media/rtp_stream.h"
 #include "metrics/metrics.h"
 #include "media/sdp_negotiate.h"
-#include "session_internal.h"
+#include "session/session_internal.h"
 #include "sip_request.h"
-#include "worker_pool.h"
+#include "session/worker_pool.h"
 
 static int call_fail(struct call_error *err, unsigned code, const char *reason,
 		     int errnum)

@@ -26,11 +26,11 @@
 #include "log_internal.h"
 #include "media/rtp_stream.h"
 #include "plugin_loader.h"
-#include "session_internal.h"
+#include "session/session_internal.h"
 #include "ser/ser_front.h"
 #include "signalling.h"
 #include "sip/sip_front.h"
-#include "worker_pool.h"
+#include "session/worker_pool.h"
 
 #define SEMS_VERSION "0.1.0"
 #define DEFAULT_CONFIG "/usr/local/etc/sems/sems.conf"

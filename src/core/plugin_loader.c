@@ -13,7 +13,7 @@
 #include <sems/log.h>
 #include <sems/plugin.h>
 #include "plugin_loader.h"
-#include "worker_pool.h"
+#include "session/worker_pool.h"
 
 #define MAX_PLUGINS 32
 

@@ -11,10 +11,10 @@
 #include <re.h>
 #include <sems/session.h>
 #include "app_registry.h"
-#include "session_internal.h"
+#include "session/session_internal.h"
 #include "signalling.h"
 #include "sip_request.h"
-#include "worker_pool.h"
+#include "session/worker_pool.h"
 
 #define MAX_SESSIONS 32
 #define EVENTS_EACH 100

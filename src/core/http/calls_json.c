@@ -8,7 +8,7 @@
 #include "app_registry.h"
 #include "media/rtp_stream.h"
 #include "metrics/monitor.h"
-#include "session_internal.h"
+#include "session/session_internal.h"
 
 char *calls_json(void);
 

@@ -9,7 +9,7 @@
 #include <sems/log.h>
 #include "http/http_server.h"
 #include "metrics/metrics.h"
-#include "session_internal.h"
+#include "session/session_internal.h"
 
 char *calls_json(void);   /* calls_json.c */
 

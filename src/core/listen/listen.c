@@ -19,7 +19,7 @@
 #include "dtmf/dtmf.h"
 #include "media/codec.h"
 #include "media/rtp_stream_internal.h"
-#include "session_internal.h"
+#include "session/session_internal.h"
 #include "signalling.h"
 #include "listen/listen.h"
 #include "listen/listen_tap.h"

@@ -23,7 +23,7 @@
 #include <jansson.h>
 #include <sems/audio.h>
 #include <sems/log.h>
-#include "session_internal.h"
+#include "session/session_internal.h"
 #include "signalling.h"
 #include "listen/listen_tap.h"
 #include <re_sa.h>

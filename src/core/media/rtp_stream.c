@@ -14,7 +14,7 @@
 #include <re.h>
 #include <sems/audio.h>
 #include <sems/log.h>
-#include "session_internal.h"
+#include "session/session_internal.h"
 #include "media/codec.h"
 #include "media/sdp_negotiate.h"
 #include "media/rtp_stream.h"

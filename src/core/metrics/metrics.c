@@ -8,8 +8,8 @@
 #include <sems/log.h>
 #include <sems/metrics.h>
 #include "metrics/metrics.h"
-#include "session_internal.h"
-#include "worker_pool.h"
+#include "session/session_internal.h"
+#include "session/worker_pool.h"
 
 struct sems_metrics metrics;
 

@@ -22,7 +22,7 @@
 #include <sems/app.h>
 #include <sems/log.h>
 #include "incoming_call.h"
-#include "session_internal.h"
+#include "session/session_internal.h"
 #include "ser/ser_call.h"
 #include "ser/ser_parse.h"
 #include "ser/ser_rpc.h"

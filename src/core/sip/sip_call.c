@@ -17,7 +17,7 @@
 #include "core_config.h"
 #include "incoming_call.h"
 #include "routing.h"
-#include "session_internal.h"
+#include "session/session_internal.h"
 #include "sip/sip_call.h"
 #include "sip/sip_msg_convert.h"
 #include "sip_request.h"

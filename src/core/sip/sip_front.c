@@ -14,7 +14,7 @@
 #include <re.h>
 #include <sems/log.h>
 #include "metrics/metrics.h"
-#include "session_internal.h"
+#include "session/session_internal.h"
 #include "sip/sip_call.h"
 #include "sip/sip_check.h"
 #include "sip/sip_front.h"

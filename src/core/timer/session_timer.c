@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <re.h>
 #include <sems/log.h>
-#include "session_internal.h"
+#include "session/session_internal.h"
 #include "signalling.h"
 #include "timer/session_timer.h"
 

@@ -11,7 +11,7 @@
 #include <sems/log.h>
 #include "media/rtp_stream.h"
 #include "metrics/metrics.h"
-#include "session_internal.h"
+#include "session/session_internal.h"
 #include "signalling.h"
 
 enum sig_action {

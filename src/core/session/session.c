@@ -10,7 +10,7 @@
 #include "metrics/metrics.h"
 #include <sems/metrics.h>
 #include "media/rtp_stream.h"
-#include "session_internal.h"
+#include "session/session_internal.h"
 #include "sip_request.h"
 #include "timer/session_timer.h"
 

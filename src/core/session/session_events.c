@@ -29,10 +29,10 @@
 #include "timer/session_timer.h"
 #include "media/rtp_stream.h"
 #include "media/rtp_stream_internal.h"
-#include "session_internal.h"
+#include "session/session_internal.h"
 #include "signalling.h"
 #include "sip_request.h"
-#include "worker_pool.h"
+#include "session/worker_pool.h"
 
 /* Internal: wakes the worker to re-check the end condition. */
 #define SESSION_EV_CHECK ((enum sems_event_type)-1)

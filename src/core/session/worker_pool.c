@@ -28,8 +28,8 @@
 #include <sems/log.h>
 #include "app_registry.h"
 #include "core_config.h"
-#include "session_internal.h"
-#include "worker_pool.h"
+#include "session/session_internal.h"
+#include "session/worker_pool.h"
 
 void session_run(struct sems_session *s);   /* session_events.c */
 
