@@ -204,11 +204,11 @@ e2e: all deps-test
 	exit $$rc
 
 # SEMS_REF: install prefix of a reference SEMS 2.1 (docs/performance.md);
-# the BENCH_* environment variables size the run (bench/run.sh).
+# the BENCH_* environment variables size the run (tests/bench/run.sh).
 SEMS_REF ?=
 bench: all deps-test
 	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/bench-install DESTDIR= >/dev/null
-	bash bench/run.sh $(CURDIR)/$(BUILD)/bench-install $(SEMS_REF)
+	bash tests/bench/run.sh $(CURDIR)/$(BUILD)/bench-install $(SEMS_REF)
 
 clean:
 	rm -rf build build-san

@@ -230,7 +230,7 @@ class PortStats:
 
 class Echo:
     """PCMU silence at 50 pps to the first source seen on a port (also
-    used by bench/rtp_meter.py); with frames, those 160-byte payloads first."""
+    used by tests/bench/rtp_meter.py); with frames, those 160-byte payloads first."""
 
     def __init__(self, sock, dest, frames=None, pt=0):
         self.sock, self.dest, self.pt = sock, dest, pt

@@ -2,7 +2,7 @@
 # 117: 100 calls at once, each streaming the caller to one WebSocket server
 # (every second call also gets a 800 Hz tone back, bidirectional="mix"
 # over a prompt); the calls last 6 s.  Every caller's RTP stays clean
-# (bench/rtp_meter.py on all 100 callers): no packet lost, lateness p99 <=
+# (tests/bench/rtp_meter.py on all 100 callers): no packet lost, lateness p99 <=
 # 5 ms against the best 20 ms schedule, inter-arrival p99 <= 22 ms over all
 # callers, largest inter-arrival gap <= 40 ms (measured: max gap ~26 ms);
 # the record server got its 50 streams, each with >= 250 frames (50/s over the
@@ -33,7 +33,7 @@ e2e_start_server listen_probe listen_bot
 
 M=$((Q + 200))
 rm -f "$CASE_DIR/meter.ready"
-"$PYTHON" "$E2E_ROOT/bench/rtp_meter.py" --port "$M" --count "$calls" --blackhole $((E2E_PORT_BASE + 98)) \
+"$PYTHON" "$E2E_ROOT/tests/bench/rtp_meter.py" --port "$M" --count "$calls" --blackhole $((E2E_PORT_BASE + 98)) \
 	--out "$CASE_DIR/meter.json" --ready "$CASE_DIR/meter.ready" --duration 40 > "$CASE_DIR/meter.log" 2>&1 &
 meter=$!
 e2e_track "$meter"

@@ -1,4 +1,4 @@
-"""analyze.py: the benchmark's number crunching (called by bench/run.sh).
+"""analyze.py: the benchmark's number crunching (called by tests/bench/run.sh).
 
   analyze.py rtt FILE...             INVITE->200 of every call from sipp's
                                      -trace_rtt files: "calls p50 p99 max" (ms)

@@ -2,14 +2,14 @@
 # run.sh: the load benchmark (`make bench`): blocking scripts, talking callers,
 # setup rate, memory, recording; ours and, side by side, a reference SEMS 2.1.
 #
-# Usage: bench/run.sh PREFIX [SEMS_REF]
+# Usage: tests/bench/run.sh PREFIX [SEMS_REF]
 #   PREFIX    `make install PREFIX=...` output (our server)
 #   SEMS_REF  install prefix of a real SEMS 2.1 (also from the environment);
 #             without it only ours is measured
 #
 # Each server runs alone on 127.0.0.1 (SIP 5190, RTP 20000-39999), with the
-# same scripts (bench/scripts), the same load generator (sipp 3.6,
-# bench/scenarios/uac_talk.xml) and the same meter (bench/rtp_meter.py), one
+# same scripts (tests/bench/scripts), the same load generator (sipp 3.6,
+# tests/bench/scenarios/uac_talk.xml) and the same meter (tests/bench/rtp_meter.py), one
 # after the other in the same run.  Phases (BENCH_PHASES; by default in the
 # order talk memory record block setup, so the per-call memory of the
 # ladder is measured from a clean start):
@@ -67,10 +67,10 @@
 
 set -u
 
-PREFIX=${1:?usage: bench/run.sh PREFIX [SEMS_REF]}
+PREFIX=${1:?usage: tests/bench/run.sh PREFIX [SEMS_REF]}
 SEMS_REF=${2:-${SEMS_REF:-}}
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$BENCH_DIR/.." && pwd)
+ROOT=$(cd "$BENCH_DIR/../.." && pwd)
 OUT=${BENCH_OUT:-$ROOT/build/bench}
 PYTHON=/usr/bin/python3
 
