@@ -410,9 +410,14 @@ static void writer_pass(bool final)
 	r = writer.list;
 	pthread_mutex_unlock(&writer.lock);
 	for (; r; r = next) {
+		/* The state before the drain: a recording that turns DYING
+		 * during the drain may have had samples pushed after the
+		 * drain's snapshot; it is retired by the next pass. */
+		bool last = final || atomic_load(&r->state) == REC_DYING;
+
 		next = r->next;
 		recorder_drain(r);
-		if (final || atomic_load(&r->state) == REC_DYING)
+		if (last)
 			writer_retire(r);
 	}
 	pthread_mutex_lock(&writer.lock);
