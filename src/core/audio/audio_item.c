@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "audio/audio_internal.h"
+#include "fd_limit.h"
 #include "audio/audio_shutdown.h"
 
 void audio_item_init(struct sems_audio *a, const struct audio_kind *kind)
@@ -78,6 +79,11 @@ int sems_audio_open(struct sems_audio **ap, const char *path,
 		return audio_file_open(ap, -1, path, errbuf, errlen);
 	audio_path_split(path, file, sizeof(file), subtype, sizeof(subtype));
 	fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd_in_reserve(fd)) {       /* kept for accept(): see fd_limit.c */
+		close(fd);
+		fd = -1;
+		errno = EMFILE;
+	}
 	if (fd < 0) {
 		err = errno;
 		*ap = NULL;
