@@ -20,11 +20,7 @@ e2e_sipp held "$CASE_DIR/held.xml" hold -m 3 -l 3 -r 10 &
 bg=$!
 e2e_track $bg
 E2E_SIPP_NEXT=$((E2E_SIPP_NEXT + 1))
-for ((i = 0; i < 40; i++)); do
-	[ "$(grep -c "running application 'hold'" "$CASE_DIR/sems.log")" = 3 ] && break
-	sleep 0.1
-done
-[ "$i" -lt 40 ] || e2e_fail "the three holding calls did not start within 4 s"
+e2e_wait_log "running application 'hold'" 3 || e2e_fail "the three holding calls did not start within 4 s"
 e2e_sipp refused uac_expect_503.xml hold -m 3 -l 1 -r 10
 e2e_expect_rc refused 0 "INVITEs with every RTP port taken (want 503)"
 [ "$(e2e_sipp_successful refused)" = 3 ] || e2e_fail "want 3 INVITEs refused with 503, got $(e2e_sipp_successful refused)"

@@ -28,20 +28,13 @@ E2E_SIPP_TIMEOUT=8 e2e_sipp held "$CASE_DIR/held.xml" hold -m 5 -l 5 -r 20 &
 bg=$!
 e2e_track $bg
 E2E_SIPP_NEXT=$((E2E_SIPP_NEXT + 1))
-for ((i = 0; i < 40; i++)); do
-	[ "$(grep -c "running application 'hold'" "$CASE_DIR/sems.log")" = 5 ] && break
-	sleep 0.1
-done
-[ "$i" -lt 40 ] || e2e_fail "the five calls through Kamailio did not start within 4 s"
+e2e_wait_log "running application 'hold'" 5 || e2e_fail "the five calls through Kamailio did not start within 4 s"
 sleep 1                                    # answered; BYEs due 3 s after the start
 kill_t=$(date +%s.%N)
 kam_pid_was=$KAM_PID
 kam_stop
 e2e_log "kamailio $kam_pid_was stopped"
-for ((i = 0; i < 50; i++)); do
-	[ "$(grep -cE "session [0-9a-f]+ \([0-9]+-[0-9]+@127.0.0.1\) ends" "$CASE_DIR/sems.log")" -ge 6 ] && break
-	sleep 0.1
-done
+e2e_wait_log "session [0-9a-f]+ \([0-9]+-[0-9]+@127.0.0.1\) ends" 6 50
 sleep 0.5
 e2e_sink_stop sink
 kill -TERM $bg 2>/dev/null; wait $bg     # its callers never get a BYE: Kamailio is gone
