@@ -6,7 +6,9 @@
  * stays readable and its loop would spin; and for opening prompts, the
  * Kamailio sockets, the scripts' own files.
  */
+#include <fcntl.h>
 #include <stddef.h>
+#include <unistd.h>
 #include <sys/resource.h>
 #include "fd_limit.h"
 
@@ -33,4 +35,15 @@ bool fd_in_reserve(int fd)
 
 	fd_limit_get(&limit, &reserve);
 	return fd >= 0 && (unsigned)fd + reserve >= limit;
+}
+
+/* The descriptor the next open() would get is the lowest free one. */
+bool fd_reserve_reached(void)
+{
+	int fd = open("/", O_PATH | O_CLOEXEC);
+	bool reached = fd < 0 || fd_in_reserve(fd);
+
+	if (fd >= 0)
+		close(fd);
+	return reached;
 }

@@ -9,6 +9,10 @@
  * means N are open. */
 bool fd_in_reserve(int fd);
 
+/* True when the next descriptor opened would be in the reserve: for an
+ * open() with side effects (O_CREAT, O_TRUNC), checked before it. */
+bool fd_reserve_reached(void);
+
 /* The soft RLIMIT_NOFILE and the reserve below it, for messages. */
 void fd_limit_get(unsigned *limit, unsigned *reserve);
 

@@ -78,12 +78,9 @@ int sems_audio_open(struct sems_audio **ap, const char *path,
 	if (mode != SEMS_AUDIO_WRITE)    /* by name: through the cache */
 		return audio_file_open(ap, -1, path, errbuf, errlen);
 	audio_path_split(path, file, sizeof(file), subtype, sizeof(subtype));
-	fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd_in_reserve(fd)) {       /* kept for accept(): see fd_limit.c */
-		close(fd);
-		fd = -1;
-		errno = EMFILE;
-	}
+	errno = EMFILE;                /* the reserve is for accept(): fd_limit.c */
+	fd = fd_reserve_reached() ? -1 :
+	     open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		err = errno;
 		*ap = NULL;

@@ -1,9 +1,11 @@
 # fault_probe.py: e2e test script for resource faults (cases 95-99).
 # config["mode"]:
 #   record  plays config["prompt"] in a loop while recording the caller into
-#           config["file"] (IvrAudioFile AUDIO_WRITE); if the recording cannot
-#           be opened, reports the error and plays the prompt anyway; the
-#           caller ends the call
+#           config["file"] ("{call}" in it: the Call-ID) with IvrAudioFile
+#           AUDIO_WRITE; if the recording cannot be opened, reports the error
+#           and plays the prompt anyway; the caller ends the call, or BYE
+#           after config["hold_s"] seconds if set; with
+#           config["rec_delay_s"], the recording starts that late (timer 2)
 #   play    plays config["prompt"] once, then BYE; if it cannot be opened,
 #           reports the error and plays config["fallback"] (a file) instead,
 #           or, without one, hangs up at once
@@ -37,14 +39,15 @@ class IvrDialog(IvrDialogBase):
         mode = config["mode"]
         self.prompt = self.rec = None
         if mode == "record":
-            try:
-                self.rec = opened(config["file"], AUDIO_WRITE)
-                emit(self, "recording", file=config["file"])
-            except IOError as e:
-                emit(self, "error", what=str(e), type=type(e).__name__)
+            if "hold_s" in config:
+                self.setTimer(1, float(config["hold_s"]))
             self.prompt = opened(config["prompt"], AUDIO_READ)
             self.prompt.loop = True
-            self.enqueue(self.prompt, self.rec)
+            if "rec_delay_s" in config:
+                self.setTimer(2, float(config["rec_delay_s"]))
+                self.enqueue(self.prompt, None)
+            else:
+                self.record()
             return
         try:
             self.prompt = opened(config["prompt"], AUDIO_READ)
@@ -61,6 +64,16 @@ class IvrDialog(IvrDialogBase):
         self.enqueue(self.prompt, None)
         emit(self, "playing")
 
+    def record(self):
+        name = config["file"].replace("{call}", self.dialog.callid)
+        try:
+            self.rec = opened(name, AUDIO_WRITE)
+            emit(self, "recording", file=name)
+        except IOError as e:
+            emit(self, "error", what=str(e), type=type(e).__name__)
+        self.flush()
+        self.enqueue(self.prompt, self.rec)
+
     def onEmptyQueue(self):
         emit(self, "empty")
         self.bye()
@@ -68,6 +81,9 @@ class IvrDialog(IvrDialogBase):
 
     def onTimer(self, tid):
         emit(self, "timer", id=tid)
+        if tid == 2:
+            self.record()
+            return
         self.bye()
         self.stopSession()
 
