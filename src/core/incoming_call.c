@@ -7,6 +7,7 @@
 #include "app_registry.h"
 #include "b2b/b2b.h"
 #include "core_config.h"
+#include "fd_limit.h"
 #include "incoming_call.h"
 #include "media/rtp_stream.h"
 #include "metrics/metrics.h"
@@ -31,16 +32,39 @@ static void call_warning(struct call_error *err, unsigned code,
 		 code, core_cfg.sip_ip[0] ? core_cfg.sip_ip : "sems", text);
 }
 
+/* Why there is no RTP socket, in the log and the 503's reason phrase. */
+static int media_alloc_failed(struct sems_session *s, struct call_error *err,
+			      int e)
+{
+	unsigned limit, reserve;
+
+	if (e == EADDRINUSE) {
+		SEMS_WARN("call %s: RTP port range %u-%u exhausted (every even"
+			  " port in use): 503", s->dlg.callid,
+			  core_cfg.rtp_low_port, core_cfg.rtp_high_port);
+		return call_fail(err, 503, "Service Unavailable (no RTP port)", e);
+	}
+	if (e == EMFILE || e == ENFILE) {
+		fd_limit_get(&limit, &reserve);
+		SEMS_WARN("call %s: no RTP socket: out of file descriptors (%s;"
+			  " limit %u, %u kept in reserve): 503", s->dlg.callid,
+			  strerror(e), limit, reserve);
+		return call_fail(err, 503,
+				 "Service Unavailable (out of file descriptors)", e);
+	}
+	SEMS_ERROR("call %s: no RTP socket: %s: 503", s->dlg.callid,
+		   strerror(e));
+	return call_fail(err, 503, "Service Unavailable", e);
+}
+
 /* RTP socket and SDP answer for the offer in the INVITE. */
 static int session_setup_media(struct sems_session *s, const char *offer,
 			       struct call_error *err)
 {
 	struct media_params params;
 	int e = rtp_stream_alloc(&s->rtp, s, core_cfg.media_ip);
-	if (e) {
-		SEMS_ERROR("call %s: no RTP port: %s", s->dlg.callid, strerror(e));
-		return call_fail(err, 503, "Service Unavailable", e);
-	}
+	if (e)
+		return media_alloc_failed(s, err, e);
 	e = sdp_negotiate(offer, core_cfg.media_ip, rtp_stream_local_port(s->rtp),
 			  core_cfg.codec_order, &s->sdp_answer, &params);
 	if (e == ENOTSUP) {

@@ -334,6 +334,17 @@ e2e_log_has() {
 	grep -qE "$1" "$CASE_DIR/sems.log" || e2e_fail "server log lacks ${2:-/$1/}"
 }
 
+# e2e_wait_log REGEX N [TENTHS]: waits (default 4 s) until the server log
+# has N lines matching REGEX (grep -E); returns 1 if it did not.
+e2e_wait_log() {
+	local i
+	for ((i = 0; i < ${3:-40}; i++)); do
+		[ "$(grep -cE "$1" "$CASE_DIR/sems.log")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # e2e_log_near NAME_REGEX REASON_REGEX what: an error/warning line matching
 # NAME_REGEX, followed within 20 lines by one matching REASON_REGEX
 # (tracebacks span several log lines).

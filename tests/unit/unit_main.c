@@ -19,6 +19,7 @@ suite_fn dtmf_suite;
 suite_fn media_bridge_suite;
 suite_fn app_registry_suite;
 suite_fn config_doc_suite;
+suite_fn fd_limit_suite;
 
 /* suites: one line each (keep sorted) */
 static suite_fn *const suites[] = {
@@ -37,6 +38,7 @@ static suite_fn *const suites[] = {
 	media_bridge_suite,
 	app_registry_suite,
 	config_doc_suite,
+	fd_limit_suite,
 	NULL,
 };
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "audio/audio_internal.h"
+#include "fd_limit.h"
 #include "audio/audio_shutdown.h"
 
 void audio_item_init(struct sems_audio *a, const struct audio_kind *kind)
@@ -77,7 +78,9 @@ int sems_audio_open(struct sems_audio **ap, const char *path,
 	if (mode != SEMS_AUDIO_WRITE)    /* by name: through the cache */
 		return audio_file_open(ap, -1, path, errbuf, errlen);
 	audio_path_split(path, file, sizeof(file), subtype, sizeof(subtype));
-	fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	errno = EMFILE;                /* the reserve is for accept(): fd_limit.c */
+	fd = fd_reserve_reached() ? -1 :
+	     open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		err = errno;
 		*ap = NULL;

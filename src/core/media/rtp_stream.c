@@ -19,6 +19,7 @@
 #include "media/sdp_negotiate.h"
 #include "media/rtp_stream.h"
 #include "media/rtp_stream_internal.h"
+#include "fd_limit.h"
 
 static int session_post_plain(struct sems_session *s, enum sems_event_type t)
 {
@@ -85,6 +86,10 @@ static int socket_bind(int *fdp, uint16_t *portp, const char *media_ip)
 	fd = socket(sa_af(&sa), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return errno;
+	if (fd_in_reserve(fd)) {       /* kept for accept(): see fd_limit.c */
+		close(fd);
+		return EMFILE;
+	}
 	err = EADDRINUSE;
 	while (tries--) {
 		uint16_t port = port_take();

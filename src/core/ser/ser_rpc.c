@@ -77,6 +77,45 @@ static void pending_timeout(void *arg)
 	pending_finish(arg, ETIMEDOUT, 0, "timeout");
 }
 
+/* Kamailio gone (stopped, restarting): every request fails at once.  The
+ * first failure is logged, then one line per SEND_LOG_MS with the count,
+ * and the first success after them. */
+enum { SEND_LOG_MS = 10000 };
+static struct {
+	uint64_t failed;          /* since the last success */
+	uint64_t log_at;          /* tmr_jiffies() of the last line */
+} unreachable;
+
+static void send_failed(const char *method, const char *callid, int err)
+{
+	uint64_t now = tmr_jiffies();
+
+	metric_add(&metrics.kamailio_rpc_errors, 1);
+	if (!unreachable.failed++)
+		SEMS_ERROR("ser: call %s: cannot send %s to Kamailio at %s: %s"
+			   " (Kamailio down? further failures are counted)",
+			   callid, method, kam_addr.sun_path, strerror(err));
+	else if (now - unreachable.log_at >= SEND_LOG_MS)
+		SEMS_ERROR("ser: Kamailio at %s still unreachable: %s; %llu"
+			   " requests failed (last: %s of call %s)",
+			   kam_addr.sun_path, strerror(err),
+			   (unsigned long long)unreachable.failed, method,
+			   callid);
+	else
+		return;
+	unreachable.log_at = now;
+}
+
+static void send_worked(void)
+{
+	if (!unreachable.failed)
+		return;
+	SEMS_INFO("ser: Kamailio at %s reachable again (%llu requests failed"
+		  " while it was not)", kam_addr.sun_path,
+		  (unsigned long long)unreachable.failed);
+	unreachable.failed = 0;
+}
+
 static int rpc_send(const char *method, json_t *params, const char *callid,
 		    json_t *fallback, ser_rpc_h *h, void *arg)
 {
@@ -101,11 +140,10 @@ static int rpc_send(const char *method, json_t *params, const char *callid,
 	if (sendto(rpc_sock.fd, text, strlen(text), 0, (struct sockaddr *)&kam_addr,
 		   sizeof(kam_addr)) < 0) {
 		err = errno;
-		metric_add(&metrics.kamailio_rpc_errors, 1);
-		SEMS_ERROR("ser: call %s: cannot send %s to Kamailio at %s: %s",
-			   callid, method, kam_addr.sun_path, strerror(err));
+		send_failed(method, callid, err);
 		goto out;
 	}
+	send_worked();
 	p->id = next_id++;
 	snprintf(p->method, sizeof(p->method), "%s", method);
 	snprintf(p->callid, sizeof(p->callid), "%s", callid);
