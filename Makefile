@@ -34,7 +34,7 @@ DEB_PACKAGES := build-essential pkg-config libre-dev libspandsp-dev \
 	libsndfile1-dev libsamplerate0-dev libjansson-dev libpython3-dev \
 	python3 check flite1-dev libopus-dev
 # test peers and tools: only `make test` / `make e2e` / `make bench`
-DEB_TEST_PACKAGES := sip-tester kamailio kamailio-extra-modules sox procps \
+DEB_TEST_PACKAGES := sip-tester kamailio kamailio-extra-modules sox procps strace \
 	iproute2 ffmpeg python3-prometheus-client curl
 
 PC_LIBS := libre spandsp sndfile samplerate jansson opus
