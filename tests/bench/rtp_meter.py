@@ -51,7 +51,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "tests", "e2e"))
+                                "..", "e2e"))
 from rtp_sink import Echo, ULAW, wav_to_pcmu_frames  # noqa: E402
 
 FRAME = 0.020
