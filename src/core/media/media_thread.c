@@ -8,15 +8,14 @@
  * (disconnectMedia) only drains its socket.  A thread that falls far
  * behind resynchronises instead of sending a burst.
  *
- * Receiving: a stream whose caller sends is read every tick (one
- * recvmmsg()).  One whose reads found nothing RX_IDLE_READS times in a row
- * is parked in the thread's epoll set (EPOLLIN | EPOLLONESHOT) and not read
- * any more until the set reports it: one epoll_wait() without timeout per
- * tick, at its start, covers all parked streams.  Talking callers thus
- * cost no epoll work per packet (a fired one-shot entry is disarmed) and
- * idle ones no read per tick (docs/performance.md has the figures).  A
- * new stream starts parked; one that cannot join the set is read every
- * tick.
+ * Receiving: a stream whose caller sends is read every tick.  One whose
+ * reads found nothing RX_IDLE_READS times in a row is parked in the
+ * thread's epoll set (EPOLLIN | EPOLLONESHOT) and not read any more until
+ * the set reports it: one epoll_wait() without timeout per tick, at its
+ * start, covers all parked streams.  Talking callers thus cost no epoll
+ * work per packet (a fired one-shot entry is disarmed) and idle ones no
+ * read per tick (docs/performance.md has the figures).  A new stream
+ * starts parked; one that cannot join the set is read every tick.
  *
  * A stream reaches a thread through the thread's `pending` list (under its
  * lock); after that only the thread touches its `streams` list, so a tick
