@@ -316,17 +316,24 @@ static void drain(int fd)
 		;
 }
 
+/* The stream started, sending PCMU to peer (the SDP's address). */
+static void start_to_peer(void)
+{
+	struct media_params p;
+
+	params_for(&p, peer, 0);
+	rtp_stream_set_params(rs, &p);
+	rtp_stream_start(rs);
+}
+
 /* NAT: the SDP names an address nothing comes from; a source sending
  * RTP_SOURCE_SWITCH_RUN packets in a row becomes where we send, fewer
  * do not. */
 START_TEST(a_new_source_takes_over_after_five_packets_in_a_row)
 {
-	struct media_params p;
 	struct packet pk;
 
-	params_for(&p, peer, 0);
-	rtp_stream_set_params(rs, &p);
-	rtp_stream_start(rs);
+	start_to_peer();
 	ck_assert_int_gt(recv_packet(peer, &pk, 500), 0);
 	send_rtp(peer2, RTP_SOURCE_SWITCH_RUN - 1);
 	sleep_ms(80);
@@ -344,12 +351,9 @@ END_TEST
  * port as much does not take the audio: its packets are dropped. */
 START_TEST(third_party_rtp_does_not_redirect_the_stream)
 {
-	struct media_params p;
 	struct packet pk;
 
-	params_for(&p, peer, 0);
-	rtp_stream_set_params(rs, &p);
-	rtp_stream_start(rs);
+	start_to_peer();
 	for (int i = 0; i < 10; i++) {
 		send_rtp(peer, 1);
 		send_rtp(peer2, 3);
@@ -360,6 +364,29 @@ START_TEST(third_party_rtp_does_not_redirect_the_stream)
 	ck_assert_uint_eq(rtp_stream_rx_foreign(rs), 30);
 	drain(peer);
 	ck_assert_int_gt(recv_packet(peer, &pk, 200), 0);
+}
+END_TEST
+
+/* More packets than one tick reads (64): the rest is read at the next
+ * ticks, none is left in the socket; once idle (parked, media_thread.c)
+ * the socket is still read when packets come again. */
+START_TEST(a_burst_longer_than_a_tick_is_read_over_the_next_ticks)
+{
+	struct packet pk;
+	int other = udp_socket();
+
+	start_to_peer();
+	ck_assert_int_gt(recv_packet(peer, &pk, 500), 0);
+	send_rtp(peer, 1);       /* confirms the caller: peer2 is foreign */
+	sleep_ms(60);
+	send_rtp(peer2, 120);
+	sleep_ms(200);
+	ck_assert_uint_eq(rtp_stream_rx_foreign(rs), 120);
+	sleep_ms(300);           /* 10 empty reads: parked */
+	send_rtp(other, 3);      /* a third source: not enough to take over */
+	sleep_ms(80);
+	close(other);
+	ck_assert_uint_eq(rtp_stream_rx_foreign(rs), 123);
 }
 END_TEST
 
@@ -543,6 +570,7 @@ Suite *rtp_stream_suite(void)
 	tcase_add_test(tc, flush_empties_the_queue_without_an_event);
 	tcase_add_test(tc, a_new_source_takes_over_after_five_packets_in_a_row);
 	tcase_add_test(tc, third_party_rtp_does_not_redirect_the_stream);
+	tcase_add_test(tc, a_burst_longer_than_a_tick_is_read_over_the_next_ticks);
 	tcase_add_test(tc, without_a_usable_sdp_address_the_first_source_is_taken);
 	tcase_add_test(tc, non_rtp_packets_do_not_move_the_stream);
 	tcase_add_test(tc, released_stream_stops_sending);

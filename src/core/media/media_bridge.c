@@ -173,7 +173,7 @@ bool media_bridge_tick(struct rtp_stream *rs, const int16_t *in,
 	}
 	if (peer->params_changed)
 		media_stream_pick_params(peer);
-	media_rx_drain(peer, now);
+	(void)media_rx_drain(peer, now, true);
 	pn = peer->rate / 50;
 	pgot = media_rx_frame(peer, pin, pn, now);
 	convert(&b->to_peer, in, n, rs->rate, pout, pn, peer->rate);

@@ -8,6 +8,15 @@
  * (disconnectMedia) only drains its socket.  A thread that falls far
  * behind resynchronises instead of sending a burst.
  *
+ * Receiving: a stream whose caller sends is read every tick.  One whose
+ * reads found nothing RX_IDLE_READS times in a row is parked in the
+ * thread's epoll set (EPOLLIN | EPOLLONESHOT) and not read any more until
+ * the set reports it: one epoll_wait() without timeout per tick, at its
+ * start, covers all parked streams.  Talking callers thus cost no epoll
+ * work per packet (a fired one-shot entry is disarmed) and idle ones no
+ * read per tick (docs/performance.md has the figures).  A new stream
+ * starts parked; one that cannot join the set is read every tick.
+ *
  * A stream reaches a thread through the thread's `pending` list (under its
  * lock); after that only the thread touches its `streams` list, so a tick
  * walks it without locks.  Released streams are unlinked at the next tick.
@@ -15,6 +24,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/epoll.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +38,7 @@
 #include "media/rtp_stream.h"
 #include "media/rtp_stream_internal.h"
 
-enum { MAX_LAG_MS = 200 };
+enum { MAX_LAG_MS = 200, EPOLL_BATCH = 1024, RX_IDLE_READS = 10 };
 
 struct media_thread {
 	pthread_t tid;
@@ -36,6 +46,7 @@ struct media_thread {
 	pthread_mutex_t lock;          /* pending */
 	struct rtp_stream *pending;
 	struct rtp_stream *streams;    /* this thread only */
+	int epfd;                      /* its sockets, -1 if none could be made */
 	atomic_uint load;
 };
 
@@ -100,7 +111,38 @@ static void stream_playlist(struct rtp_stream *rs, const int16_t *in,
 		media_post(rs, SEMS_EV_AUDIO_QUEUE_EMPTY);
 }
 
-static void stream_tick(struct rtp_stream *rs, uint64_t now)
+/* Arms the stream's one-shot entry: not read until a packet comes. */
+static bool rx_park(struct media_thread *mt, struct rtp_stream *rs, int op)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT,
+				  .data.ptr = rs };
+
+	rs->rx.parked = !epoll_ctl(mt->epfd, op, rs->fd, &ev);
+	rs->rx.empty_reads = 0;
+	return rs->rx.parked;
+}
+
+/* Reads the socket unless it is parked, and parks it once idle. */
+static void rx_tick(struct media_thread *mt, struct rtp_stream *rs,
+		    uint64_t now)
+{
+	struct media_rx *rx = &rs->rx;
+	bool read = !rx->parked || rx->ready;
+	unsigned got = media_rx_drain(rs, now, read);
+
+	if (rx->ready)
+		rx->parked = false;        /* the one-shot fired: disarmed */
+	rx->ready = false;
+	if (!read || !rx->watched)
+		return;
+	if (got)
+		rx->empty_reads = 0;
+	else if (++rx->empty_reads >= RX_IDLE_READS)
+		(void)rx_park(mt, rs, EPOLL_CTL_MOD);
+}
+
+static void stream_tick(struct media_thread *mt, struct rtp_stream *rs,
+			uint64_t now)
 {
 	int16_t in[RTP_FRAME_MAX], out[RTP_FRAME_MAX];
 	size_t n;
@@ -109,7 +151,7 @@ static void stream_tick(struct rtp_stream *rs, uint64_t now)
 	if (rs->params_changed)
 		media_stream_pick_params(rs);
 	n = rs->rate / 50;
-	media_rx_drain(rs, now);
+	rx_tick(mt, rs, now);
 	if (atomic_load(&rs->end_to_end)) {
 		rs->last_rx_ms = now;     /* the phones talk to each other */
 	}
@@ -133,6 +175,10 @@ static void stream_tick(struct rtp_stream *rs, uint64_t now)
 static void stream_drop(struct media_thread *mt, struct rtp_stream *rs)
 {
 	atomic_fetch_sub(&mt->load, 1);
+	if (rs->rx.watched) {
+		(void)epoll_ctl(mt->epfd, EPOLL_CTL_DEL, rs->fd, NULL);
+		rs->rx.watched = rs->rx.parked = false;
+	}
 	rtp_stream_dropped(rs);
 	if (rs->sess)
 		rtp_session_ops->deref(rs->sess);
@@ -149,8 +195,27 @@ static void take_pending(struct media_thread *mt, struct rtp_stream **tail,
 	mt->pending = NULL;
 	pthread_mutex_unlock(&mt->lock);
 	*tail = rs;
-	for (; rs; rs = rs->next)
+	for (; rs; rs = rs->next) {
 		rs->last_rx_ms = now;
+		rs->rx.watched = mt->epfd >= 0 &&
+				 rx_park(mt, rs, EPOLL_CTL_ADD);
+	}
+}
+
+/* Marks the parked streams whose sockets have packets waiting (a
+ * reported one-shot entry is not reported again until re-armed). */
+static void poll_ready(struct media_thread *mt)
+{
+	struct epoll_event ev[EPOLL_BATCH];
+	int n;
+
+	if (mt->epfd < 0)
+		return;
+	do {
+		n = epoll_wait(mt->epfd, ev, EPOLL_BATCH, 0);
+		for (int i = 0; i < n; i++)
+			((struct rtp_stream *)ev[i].data.ptr)->rx.ready = true;
+	} while (n == EPOLL_BATCH);
 }
 
 static void tick(struct media_thread *mt)
@@ -158,6 +223,7 @@ static void tick(struct media_thread *mt)
 	uint64_t now = now_ms();
 	struct rtp_stream **pp = &mt->streams;
 
+	poll_ready(mt);
 	while (*pp) {
 		struct rtp_stream *rs = *pp;
 
@@ -166,7 +232,7 @@ static void tick(struct media_thread *mt)
 			stream_drop(mt, rs);
 			continue;
 		}
-		stream_tick(rs, now);
+		stream_tick(mt, rs, now);
 		pp = &rs->next;
 	}
 	take_pending(mt, pp, now);
@@ -215,6 +281,10 @@ static void *media_thread_main(void *arg)
 	struct timespec next, now;
 
 	media_thread_priority();
+	mt->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (mt->epfd < 0)
+		SEMS_WARN("media: no epoll set (%s): every socket is read "
+			  "every tick", strerror(errno));
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	while (atomic_load(&mt->run)) {
 		timespec_add_ms(&next, RTP_FRAME_MS);
@@ -237,6 +307,8 @@ static void *media_thread_main(void *arg)
 		mt->streams = rs->next;
 		stream_drop(mt, rs);
 	}
+	if (mt->epfd >= 0)
+		close(mt->epfd);
 	return NULL;
 }
 

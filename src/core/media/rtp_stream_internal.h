@@ -44,6 +44,12 @@ struct media_rx {
 	struct dtmf_inband *inband;      /* NULL until needed */
 	bool rfc4733_seen;               /* then no in-band detection */
 	bool audio_seen;                 /* an audio packet was decoded */
+	/* media_thread.c: a socket idle for a while is parked in the
+	 * thread's epoll set and read only once that reports it */
+	bool watched;                    /* in the epoll set */
+	bool parked;                     /* armed there (one-shot), not read */
+	bool ready;                      /* reported readable this tick */
+	unsigned empty_reads;            /* reads in a row that found nothing */
 	int16_t fifo[RTP_RX_FIFO];       /* decoded samples */
 	size_t fifo_n;
 	unsigned concealed;              /* frames concealed in a row */
@@ -132,14 +138,15 @@ void rtp_ports_set_range(unsigned low, unsigned high);
 bool media_attach(struct rtp_stream *rs);
 void media_post(struct rtp_stream *rs, enum sems_event_type type);
 
-/* media_rx.c: drains the socket and produces this tick's caller audio
+/* media_rx.c: drains the socket (when `read`; returns the packets read)
+ * and produces this tick's caller audio
  * (n samples at rs->rate, silence when nothing came); false when
  * receiving is off and nothing should be processed. */
 void media_rx_init(struct rtp_stream *rs);
 void media_rx_free(struct rtp_stream *rs);
 /* The telephone-event clock of the negotiated format (8000, 48000). */
 void media_rx_set_telev_clock(struct rtp_stream *rs, unsigned clock);
-void media_rx_drain(struct rtp_stream *rs, uint64_t now);
+unsigned media_rx_drain(struct rtp_stream *rs, uint64_t now, bool read);
 /* Packets in a row from a new source before it replaces the confirmed
  * one (NAT rebinding), none from the old one meanwhile. */
 enum { RTP_SOURCE_SWITCH_RUN = 5, RTP_SOURCE_SILENT_MS = 400 };
