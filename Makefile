@@ -4,6 +4,7 @@
 #   make run        install into build/run and start the server on 127.0.0.1:5060
 #   make test       unit tests (Check) and end-to-end tests (sipp, Kamailio)
 #   make bench      load benchmark, prints a table (SEMS_REF=<SEMS 2.1 prefix>: side by side)
+#   make soak       10,000 IVR calls, 100 at a time; RSS, fds, threads back at baseline
 #   make install    PREFIX=/usr/local, DESTDIR honoured; never overwrites
 #                   a config file (installs NAME.conf.dist beside it)
 #   make deps       install missing build/runtime Debian packages (apt-get)
@@ -64,7 +65,7 @@ UNIT_SRC  := $(wildcard tests/unit/*.c)
 UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 HEADERS   := $(wildcard include/sems/*.h src/core/*.h src/core/*/*.h src/ivr/*.h)
 
-.PHONY: all deps deps-test run install test unit e2e bench fuzz fuzz-build clean
+.PHONY: all deps deps-test run install test unit e2e bench soak fuzz fuzz-build clean
 all: deps $(BUILD)/sems $(BUILD)/ivr.so
 
 # Installs only what is missing: quick when everything is present.
@@ -209,6 +210,12 @@ SEMS_REF ?=
 bench: all deps-test
 	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/bench-install DESTDIR= >/dev/null
 	bash tests/bench/run.sh $(CURDIR)/$(BUILD)/bench-install $(SEMS_REF)
+
+# Not part of `test` (nor of .ci/run): about 6 minutes; the SOAK_*
+# environment variables size it (tests/soak/run.sh), e.g. SOAK_CALLS=500.
+soak: all deps-test
+	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/soak-install DESTDIR= >/dev/null
+	PYTHON=$(PYTHON) bash tests/soak/run.sh $(CURDIR)/$(BUILD)/soak-install
 
 clean:
 	rm -rf build build-san
