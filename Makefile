@@ -239,7 +239,8 @@ FUZZ_SRC_sip_msg      := src/core/sip/sip_msg_convert.c src/core/sip_request.c \
 FUZZ_SRC_sdp          := src/core/media/sdp_negotiate.c src/core/media/codec.c \
 	src/core/log.c
 FUZZ_SRC_rtp          := src/core/media/codec.c src/core/dtmf/dtmf_rfc4733.c \
-	src/core/dtmf/dtmf_inband.c src/core/dtmf/dtmf_keys.c src/core/log.c
+	src/core/dtmf/dtmf_inband.c src/core/dtmf/dtmf_keys.c src/core/log.c \
+	src/core/config.c src/core/core_config.c
 FUZZ_SRC_ser_parse    := src/core/ser/ser_parse.c src/core/sip_request.c
 FUZZ_SRC_ser_rpc      := src/core/ser/ser_socket.c src/core/log.c
 FUZZ_SRC_config       := src/core/config.c src/core/core_config.c src/core/log.c

@@ -64,6 +64,7 @@ static const struct core_key core_keys[] = {
 	STR(ser_socket_name, "ser_socket_name"),
 	STR(reply_socket_name, "reply_socket_name"),
 	STR(uac_via, "uac_via"),
+	STR(dtmf_inband, "dtmf_inband"),
 	STR(http_listen, "http_listen"),
 	STR(http_token, "http_token"),
 };
@@ -80,6 +81,7 @@ void core_config_defaults(struct core_config *cfg)
 	strcpy(cfg->plugin_path, "/usr/local/lib/sems/plug-in");
 	strcpy(cfg->plugin_config_path, "/usr/local/etc/sems/etc");
 	strcpy(cfg->application, "$(ruri.user)");
+	strcpy(cfg->dtmf_inband, "auto");
 	cfg->loglevel = 2;
 	cfg->daemonize = true;
 	cfg->session_threads = 4;
@@ -172,6 +174,12 @@ static int core_config_check(const struct core_config *cfg, const char *path,
 	    strcmp(cfg->uac_via, "sip")) {
 		snprintf(errbuf, errlen, "%s: uac_via must be kamailio or sip, not '%s'",
 			 path, cfg->uac_via);
+		return EINVAL;
+	}
+	if (strcmp(cfg->dtmf_inband, "auto") && strcmp(cfg->dtmf_inband, "always") &&
+	    strcmp(cfg->dtmf_inband, "never")) {
+		snprintf(errbuf, errlen, "%s: dtmf_inband must be auto, always or never, not '%s'",
+			 path, cfg->dtmf_inband);
 		return EINVAL;
 	}
 	if (!cfg->application[0]) {

@@ -32,6 +32,8 @@
  *   socket_name=                unix socket for Kamailio's t_write_unix
  *   ser_socket_name=            Kamailio's jsonrpcs datagram socket
  *   reply_socket_name=          our socket for Kamailio's RPC replies
+ *   dtmf_inband=auto            in-band DTMF detection: auto (on calls
+ *                               without telephone-event), always, never
  *   uac_via=                    kamailio or sip: how dialouts and B2BUA
  *                               legs leave when socket_name is set (through
  *                               Kamailio's t_uac_send, or our own SIP
@@ -74,6 +76,7 @@ struct core_config {
 	char ser_socket_name[108];
 	char reply_socket_name[108];
 	char uac_via[16];
+	char dtmf_inband[8];
 	char http_listen[80];
 	char http_token[256];
 };

@@ -38,6 +38,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	log_setup(-1, true);
+	core_config_defaults(&core_cfg);
+	strcpy(core_cfg.dtmf_inband, "always");   /* the tone detector too */
 	while (codec_all[ncodecs])
 		ncodecs++;
 	return libre_init();

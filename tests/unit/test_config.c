@@ -138,6 +138,23 @@ START_TEST(rtp_range_must_not_be_inverted)
 }
 END_TEST
 
+START_TEST(dtmf_inband_is_auto_always_or_never)
+{
+	struct core_config c;
+	char err[256] = "";
+
+	ck_assert_int_eq(core_config_load(&c, write_conf("sip_port=5099\n"), err,
+					  sizeof(err)), 0);
+	ck_assert_str_eq(c.dtmf_inband, "auto");
+	ck_assert_int_eq(core_config_load(&c, write_conf("dtmf_inband=never\n"),
+					  err, sizeof(err)), 0);
+	ck_assert_str_eq(c.dtmf_inband, "never");
+	ck_assert_int_eq(core_config_load(&c, write_conf("dtmf_inband=on\n"),
+					  err, sizeof(err)), EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "dtmf_inband must be auto, always or never"));
+}
+END_TEST
+
 START_TEST(unknown_keys_are_only_warned_about)
 {
 	struct core_config c;
@@ -160,6 +177,7 @@ Suite *config_suite(void)
 	tcase_add_test(tc, bad_values_name_the_file_line_and_key);
 	tcase_add_test(tc, outbound_proxy_and_dialout_timeout);
 	tcase_add_test(tc, rtp_range_must_not_be_inverted);
+	tcase_add_test(tc, dtmf_inband_is_auto_always_or_never);
 	tcase_add_test(tc, unknown_keys_are_only_warned_about);
 	suite_add_tcase(s, tc);
 	return s;

@@ -24,6 +24,7 @@
 #include <netinet/in.h>
 #include <re.h>
 #include <sems/log.h>
+#include "core_config.h"
 #include "media/codec.h"
 #include "media/rtp_stream_internal.h"
 
@@ -51,6 +52,9 @@ void media_rx_init(struct rtp_stream *rs)
 
 void media_rx_set_telev_clock(struct rtp_stream *rs, unsigned clock)
 {
+	rs->rx.telev = clock != 0;
+	if (!clock)
+		clock = 8000;   /* a key could still come: keep the decoder */
 	if (rs->rx.rfc4733.clock_rate != clock)
 		dtmf_rfc4733_init(&rs->rx.rfc4733, clock, on_press, rs);
 }
@@ -271,10 +275,22 @@ static void jbuf_pull(struct rtp_stream *rs, size_t n)
 	}
 }
 
+/* dtmf_inband=auto: a caller that negotiated telephone-event sends its
+ * keys as RFC 4733 (as Asterisk's dtmfmode=auto assumes); the detector
+ * was half of the media path's instructions on such calls. */
+static bool inband_wanted(const struct rtp_stream *rs)
+{
+	const char *mode = core_cfg.dtmf_inband;
+
+	if (rs->rx.rfc4733_seen || rs->rate != 8000 ||
+	    !atomic_load(&rs->dtmf_detection) || !strcmp(mode, "never"))
+		return false;
+	return !rs->rx.telev || !strcmp(mode, "always");
+}
+
 static void inband_detect(struct rtp_stream *rs, const int16_t *pcm, size_t n)
 {
-	if (rs->rx.rfc4733_seen || rs->rate != 8000 ||
-	    !atomic_load(&rs->dtmf_detection))
+	if (!inband_wanted(rs))
 		return;
 	if (!rs->rx.inband &&
 	    dtmf_inband_alloc(&rs->rx.inband, on_press, rs))

@@ -81,8 +81,7 @@ void media_stream_pick_params(struct rtp_stream *rs)
 	telev_clock = rs->telev_clock;
 	rs->params_changed = false;
 	pthread_mutex_unlock(&rs->lock);
-	media_rx_set_telev_clock(rs, telev_clock > 0 ? (unsigned)telev_clock
-						     : 8000);
+	media_rx_set_telev_clock(rs, telev_clock > 0 ? (unsigned)telev_clock : 0);
 	if (c == rs->cur_codec)
 		return;
 	codec_state_free(rs->cs);

@@ -43,6 +43,7 @@ struct media_rx {
 	struct dtmf_rfc4733 rfc4733;
 	struct dtmf_inband *inband;      /* NULL until needed */
 	bool rfc4733_seen;               /* then no in-band detection */
+	bool telev;                      /* telephone-event negotiated */
 	bool audio_seen;                 /* an audio packet was decoded */
 	/* media_thread.c: a socket idle for a while is parked in the
 	 * thread's epoll set and read only once that reports it */
@@ -144,7 +145,8 @@ void media_post(struct rtp_stream *rs, enum sems_event_type type);
  * receiving is off and nothing should be processed. */
 void media_rx_init(struct rtp_stream *rs);
 void media_rx_free(struct rtp_stream *rs);
-/* The telephone-event clock of the negotiated format (8000, 48000). */
+/* The telephone-event clock of the negotiated format (8000, 48000); 0:
+ * none negotiated. */
 void media_rx_set_telev_clock(struct rtp_stream *rs, unsigned clock);
 unsigned media_rx_drain(struct rtp_stream *rs, uint64_t now, bool read);
 /* Packets in a row from a new source before it replaces the confirmed
