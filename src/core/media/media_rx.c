@@ -42,17 +42,31 @@ static void on_press(void *arg, int key, unsigned ms)
 		media_bridge_dtmf(rs, key, ms);    /* B2BUA: on to the callee */
 }
 
+/* dtmf_inband=auto: a caller that negotiated telephone-event sends its
+ * keys as RFC 4733 (as Asterisk's dtmfmode=auto assumes); the detector
+ * was half of the media path's instructions on such calls.  Decided when
+ * the parameters change, not per frame. */
+static bool inband_allowed(bool telev)
+{
+	const char *mode = core_cfg.dtmf_inband;
+
+	if (!strcmp(mode, "never"))
+		return false;
+	return !telev || !strcmp(mode, "always");
+}
+
 void media_rx_init(struct rtp_stream *rs)
 {
 	memset(&rs->rx, 0, sizeof(rs->rx));
 	dtmf_rfc4733_init(&rs->rx.rfc4733, 8000, on_press, rs);
+	rs->rx.inband_on = inband_allowed(false);
 	if (jbuf_alloc(&rs->rx.jb, JBUF_MIN, JBUF_MAX))
 		rs->rx.jb = NULL;   /* then packets are decoded as they come */
 }
 
 void media_rx_set_telev_clock(struct rtp_stream *rs, unsigned clock)
 {
-	rs->rx.telev = clock != 0;
+	rs->rx.inband_on = inband_allowed(clock != 0);
 	if (!clock)
 		clock = 8000;   /* a key could still come: keep the decoder */
 	if (rs->rx.rfc4733.clock_rate != clock)
@@ -275,22 +289,10 @@ static void jbuf_pull(struct rtp_stream *rs, size_t n)
 	}
 }
 
-/* dtmf_inband=auto: a caller that negotiated telephone-event sends its
- * keys as RFC 4733 (as Asterisk's dtmfmode=auto assumes); the detector
- * was half of the media path's instructions on such calls. */
-static bool inband_wanted(const struct rtp_stream *rs)
-{
-	const char *mode = core_cfg.dtmf_inband;
-
-	if (rs->rx.rfc4733_seen || rs->rate != 8000 ||
-	    !atomic_load(&rs->dtmf_detection) || !strcmp(mode, "never"))
-		return false;
-	return !rs->rx.telev || !strcmp(mode, "always");
-}
-
 static void inband_detect(struct rtp_stream *rs, const int16_t *pcm, size_t n)
 {
-	if (!inband_wanted(rs))
+	if (!rs->rx.inband_on || rs->rx.rfc4733_seen || rs->rate != 8000 ||
+	    !atomic_load(&rs->dtmf_detection))
 		return;
 	if (!rs->rx.inband &&
 	    dtmf_inband_alloc(&rs->rx.inband, on_press, rs))

@@ -43,7 +43,7 @@ struct media_rx {
 	struct dtmf_rfc4733 rfc4733;
 	struct dtmf_inband *inband;      /* NULL until needed */
 	bool rfc4733_seen;               /* then no in-band detection */
-	bool telev;                      /* telephone-event negotiated */
+	bool inband_on;                  /* dtmf_inband allows it here */
 	bool audio_seen;                 /* an audio packet was decoded */
 	/* media_thread.c: a socket idle for a while is parked in the
 	 * thread's epoll set and read only once that reports it */
