@@ -166,7 +166,8 @@ run: all
 # run fails if any appears.  CPython's own allocations are suppressed
 # (tests/lsan.supp says why, one by one); PYTHONMALLOC=malloc makes Python
 # use malloc() instead of its arenas, so LSan sees its blocks.  E2E_CASES
-# restricts the e2e run to some cases (names or prefixes, e.g. "01 93").
+# restricts the e2e run to some cases (names or prefixes, e.g. "01 93"),
+# E2E_JOBS says how many run at once.
 SAN_LOGS := $(CURDIR)/$(BUILD)/san-logs
 ifeq ($(SANITIZE),1)
 SAN_ENV = ASAN_OPTIONS=log_path=$(SAN_LOGS)/asan:detect_leaks=1:suppressions=$(CURDIR)/tests/asan.supp \
@@ -182,12 +183,16 @@ SAN_ENV = CK_DEFAULT_TIMEOUT=20
 SAN_CHECK = :
 endif
 E2E_CASES ?=
+# e2e cases run at once: they are mostly waiting (prompts, timers, sipp
+# pauses); each has its own ports and directories.  4 on 2 cores takes the
+# suite from 11 to 3 minutes (docs/testing.md).
+E2E_JOBS ?= 4
 
 test: all deps-test $(BUILD)/unit_tests
 	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/test-install DESTDIR= >/dev/null
 	@rm -rf $(SAN_LOGS); mkdir -p $(SAN_LOGS); rc=0; \
 	$(SAN_ENV) $(BUILD)/unit_tests || rc=1; \
-	$(SAN_ENV) PYTHON=$(PYTHON) bash tests/e2e/run.sh $(CURDIR)/$(BUILD)/test-install $(E2E_CASES) || rc=1; \
+	$(SAN_ENV) PYTHON=$(PYTHON) E2E_JOBS=$(E2E_JOBS) bash tests/e2e/run.sh $(CURDIR)/$(BUILD)/test-install $(E2E_CASES) || rc=1; \
 	$(SAN_CHECK); \
 	exit $$rc
 
@@ -200,7 +205,7 @@ unit: all $(BUILD)/unit_tests
 e2e: all deps-test
 	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/test-install DESTDIR= >/dev/null
 	@rm -rf $(SAN_LOGS); mkdir -p $(SAN_LOGS); rc=0; \
-	$(SAN_ENV) PYTHON=$(PYTHON) bash tests/e2e/run.sh $(CURDIR)/$(BUILD)/test-install $(E2E_CASES) || rc=1; \
+	$(SAN_ENV) PYTHON=$(PYTHON) E2E_JOBS=$(E2E_JOBS) bash tests/e2e/run.sh $(CURDIR)/$(BUILD)/test-install $(E2E_CASES) || rc=1; \
 	$(SAN_CHECK); \
 	exit $$rc
 

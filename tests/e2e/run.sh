@@ -6,8 +6,9 @@
 # PREFIX is a `make install PREFIX=...` tree (sbin/sems, lib/sems/...).
 # Runs every tests/e2e/cases/*.sh in name order (or only the CASEs named,
 # e.g. `01_announcement_call` or `01`), each under `timeout` ($E2E_CASE_TIMEOUT,
-# default 120 s), and prints "PASS name" or "FAIL name: reason" plus the
-# tail of the server log.  The last line is "N passed, N failed"; the exit
+# default 120 s), $E2E_JOBS at a time (default 1), and prints "PASS name (N s)"
+# or "FAIL name (N s): reason" plus the tail of the server log, in the order
+# the cases end.  The last line is "N passed, N failed"; the exit
 # status is 1 if any case failed.
 #
 # Each case gets build/e2e/run.PID/NAME/ (config, sems.log, sipp traces, sink JSON;
@@ -83,39 +84,72 @@ reap_case() {
 	return 0
 }
 
-passed=0 failed=0 i=0
-start=$(date +%s)
-for f in "${cases[@]}"; do
+# run_case FILE BASE: one case, in the background; its exit status goes to
+# NAME.rc, its duration to NAME.secs.
+run_case() {
+	local f=$1 base=$2 name dir t0 rc
 	name=$(basename "$f" .sh)
-	i=$((i + 1))
 	dir=$OUT/$name
-	rm -rf "$dir"
-	mkdir -p "$dir"
-	if [ -n "${E2E_PORT_BASE:-}" ]; then base=$((E2E_PORT_BASE + i * 200)); else free_block; base=$BLOCK; fi
+	t0=$(date +%s)
 	E2E_CASE_DIR=$dir E2E_PORT_BASE=$base \
 		timeout -k 5 "$CASE_TIMEOUT" bash "$f" > "$OUT/$name.log" 2>&1
 	rc=$?
+	echo $(($(date +%s) - t0)) > "$OUT/$name.secs"
+	echo $rc > "$OUT/$name.rc"
+}
+
+# report_case NAME: after it ended, kills what it left and prints its line.
+report_case() {
+	local name=$1 dir=$OUT/$1 rc reason secs
+	rc=$(cat "$OUT/$name.rc" 2>/dev/null || echo 1)
+	secs=$(cat "$OUT/$name.secs" 2>/dev/null || echo '?')
 	reap_case "$dir"
-	if [ $rc -eq 0 ]; then
-		echo "PASS $name"
+	if [ "$rc" -eq 0 ]; then
+		echo "PASS $name ($secs s)"
 		passed=$((passed + 1))
-		continue
+		return
 	fi
 	failed=$((failed + 1))
 	if [ -s "$dir/reason" ]; then
 		reason=$(head -c 600 "$dir/reason")
-	elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 		reason="timed out after $CASE_TIMEOUT s"
 	else
 		reason="exit $rc: $(tail -1 "$OUT/$name.log")"
 	fi
-	echo "FAIL $name: $reason"
+	echo "FAIL $name ($secs s): $reason"
 	if [ -f "$dir/sems.log" ]; then
 		echo "  --- tail of $dir/sems.log"
 		tail -n 15 "$dir/sems.log" | cut -c1-300 | sed 's/^/  | /'
 	fi
 	echo "  --- case log: $OUT/$name.log"
+}
+
+# E2E_JOBS cases run at once (default 1).  Each has its own directory, port
+# block, Kamailio socket directory and PIDs, so they do not meet; what they
+# share is the CPU, and every case's checks are meant to hold on a loaded
+# machine (CI runs the suite with E2E_JOBS=2 on 2 cores).
+JOBS=${E2E_JOBS:-1}
+passed=0 failed=0 i=0
+declare -A running=()           # PID of run_case -> case name
+reap_one() {
+	local pid
+	wait -n -p pid
+	report_case "${running[$pid]}"
+	unset "running[$pid]"
+}
+start=$(date +%s)
+for f in "${cases[@]}"; do
+	name=$(basename "$f" .sh)
+	i=$((i + 1))
+	rm -rf "${OUT:?}/$name"
+	mkdir -p "$OUT/$name"
+	if [ -n "${E2E_PORT_BASE:-}" ]; then base=$((E2E_PORT_BASE + i * 200)); else free_block; base=$BLOCK; fi
+	while [ ${#running[@]} -ge "$JOBS" ]; do reap_one; done
+	run_case "$f" "$base" &
+	running[$!]=$name
 done
+while [ ${#running[@]} -gt 0 ]; do reap_one; done
 
 # Any process still running from a suite directory is a leak of the suite.
 leaks=
