@@ -13,6 +13,10 @@ bool fd_in_reserve(int fd);
  * open() with side effects (O_CREAT, O_TRUNC), checked before it. */
 bool fd_reserve_reached(void);
 
+/* Keeps the spare descriptor that lets accept() take and close a
+ * connection at the limit (see fd_limit.c); call once at start. */
+void fd_limit_init(void);
+
 /* The soft RLIMIT_NOFILE and the reserve below it, for messages. */
 void fd_limit_get(unsigned *limit, unsigned *reserve);
 

@@ -21,6 +21,7 @@
 #include <sems/log.h>
 #include "audio/audio_shutdown.h"
 #include "core_config.h"
+#include "fd_limit.h"
 #include "http/http_server.h"
 #include "metrics/metrics.h"
 #include "log_internal.h"
@@ -428,6 +429,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	watched_fds_setup();
+	fd_limit_init();
 
 	int err = start_services();
 	if (!err) {

@@ -1,12 +1,15 @@
-/* test_fd_limit.c: the file descriptor reserve (fd_limit.c) and a
- * recording refused at it. */
+/* test_fd_limit.c: the file descriptor reserve (fd_limit.c), a recording
+ * refused at it, and accept() at the limit. */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <sems/audio.h>
 #include "fd_limit.h"
@@ -80,6 +83,77 @@ START_TEST(a_recording_at_the_reserve_fails_without_creating_its_file)
 }
 END_TEST
 
+/* A listening socket on 127.0.0.1 and n clients connected to it (the
+ * kernel completes their handshakes; accept() takes them in order). */
+static int listen_with_clients(int *clients, int n)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sin);
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(l, 0);
+	ck_assert_int_eq(bind(l, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(listen(l, 8), 0);
+	ck_assert_int_eq(getsockname(l, (struct sockaddr *)&sin, &len), 0);
+	for (int i = 0; i < n; i++) {
+		clients[i] = socket(AF_INET, SOCK_STREAM, 0);
+		ck_assert_int_eq(connect(clients[i], (struct sockaddr *)&sin,
+					 sizeof(sin)), 0);
+	}
+	return l;
+}
+
+/* The server closed the client's connection: EOF or a reset. */
+static bool closed_by_server(int client)
+{
+	char c;
+	struct timeval tv = { .tv_sec = 2 };
+
+	setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return recv(client, &c, 1, 0) <= 0 && errno != EAGAIN;
+}
+
+START_TEST(tcp_connections_stop_at_the_upper_half_of_the_reserve)
+{
+	int clients[2], l, fd;
+
+	set_soft_limit(64);                  /* reserve 8: 56-63, upper 60-63 */
+	l = listen_with_clients(clients, 2);
+	while ((fd = open("/dev/null", O_RDONLY)) < 59)
+		ck_assert_int_ge(fd, 0);
+	close(fd);                           /* 59 is the next one */
+	ck_assert_int_eq(accept(l, NULL, NULL), 59);
+	errno = 0;
+	ck_assert_int_eq(accept(l, NULL, NULL), -1);
+	ck_assert_int_eq(errno, ECONNABORTED);
+	ck_assert(closed_by_server(clients[1]));
+	ck_assert_int_eq(fcntl(60, F_GETFD), -1);  /* not left open */
+}
+END_TEST
+
+START_TEST(a_connection_at_emfile_is_taken_and_closed_not_left_queued)
+{
+	int clients[2], l, fd, last = -1;
+
+	set_soft_limit(64);
+	fd_limit_init();
+	l = listen_with_clients(clients, 2);
+	while ((fd = open("/dev/null", O_RDONLY)) >= 0)
+		last = fd;
+	ck_assert_int_eq(errno, EMFILE);
+	ck_assert_int_eq(last, 63);
+	for (int i = 0; i < 2; i++) {
+		errno = 0;
+		ck_assert_int_eq(accept(l, NULL, NULL), -1);
+		ck_assert_int_eq(errno, ECONNABORTED);
+		ck_assert(closed_by_server(clients[i]));
+	}
+	/* the spare is kept again: the table is still full */
+	ck_assert_int_eq(open("/dev/null", O_RDONLY), -1);
+}
+END_TEST
+
 Suite *fd_limit_suite(void)
 {
 	Suite *s = suite_create("fd_limit");
@@ -88,6 +162,8 @@ Suite *fd_limit_suite(void)
 	tcase_add_test(tc, the_reserve_is_an_eighth_of_the_limit_within_8_to_64);
 	tcase_add_test(tc, descriptors_in_the_reserve_are_refused);
 	tcase_add_test(tc, a_recording_at_the_reserve_fails_without_creating_its_file);
+	tcase_add_test(tc, tcp_connections_stop_at_the_upper_half_of_the_reserve);
+	tcase_add_test(tc, a_connection_at_emfile_is_taken_and_closed_not_left_queued);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -78,7 +78,7 @@ int sems_audio_open(struct sems_audio **ap, const char *path,
 	if (mode != SEMS_AUDIO_WRITE)    /* by name: through the cache */
 		return audio_file_open(ap, -1, path, errbuf, errlen);
 	audio_path_split(path, file, sizeof(file), subtype, sizeof(subtype));
-	errno = EMFILE;                /* the reserve is for accept(): fd_limit.c */
+	errno = EMFILE;                /* the reserve: fd_limit.c */
 	fd = fd_reserve_reached() ? -1 :
 	     open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {

@@ -86,7 +86,7 @@ static int socket_bind(int *fdp, uint16_t *portp, const char *media_ip)
 	fd = socket(sa_af(&sa), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return errno;
-	if (fd_in_reserve(fd)) {       /* kept for accept(): see fd_limit.c */
+	if (fd_in_reserve(fd)) {       /* the reserve: see fd_limit.c */
 		close(fd);
 		return EMFILE;
 	}

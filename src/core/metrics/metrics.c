@@ -216,6 +216,9 @@ int metrics_render(struct mbuf *mb)
 	err |= render_counter(mb, "sems_kamailio_rpc_errors_total",
 			      "Kamailio JSON-RPC requests that failed or timed out.",
 			      &metrics.kamailio_rpc_errors);
+	err |= render_counter(mb, "sems_tcp_connections_refused_total",
+			      "TCP connections closed at once at the open file limit.",
+			      &metrics.tcp_refused);
 	err |= render_counter(mb, "sems_script_reloads_total",
 			      "Script reloads (SIGHUP).", &metrics.reloads);
 	err |= render_gauge(mb, "sems_draining",

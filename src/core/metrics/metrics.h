@@ -42,6 +42,7 @@ struct sems_metrics {
 	metric_t session_setups;           /* sessions created */
 	metric_t rtp_tx, rtp_rx, rtp_lost;
 	metric_t kamailio_rpc_errors;
+	metric_t tcp_refused;              /* at the fd limit: fd_limit.c */
 	metric_t tick_bucket[METRICS_TICK_BUCKETS];
 	metric_t tick_sum_us, tick_count;
 	metric_t reloads;                  /* SIGHUPs handled */
