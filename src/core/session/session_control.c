@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <re.h>
 #include <sems/log.h>
 #include "media/rtp_stream.h"
 #include "metrics/metrics.h"
@@ -53,6 +54,42 @@ static const char *sig_action_name(enum sig_action a)
 	case SIG_DROP: return "drop";
 	}
 	return "?";
+}
+
+/* A failure to send (the call ends without it) is logged per call, but
+ * when one cause fails every call at once (Kamailio's socket gone: the
+ * transport logs that itself) the lines for the same transport and error
+ * are limited to one per SEND_FAILED_LOG_MS, with the count of the calls
+ * in between.  Signalling thread only. */
+enum { SEND_FAILED_LOG_MS = 10000 };
+static struct {
+	const char *transport;
+	int err;
+	uint64_t log_at;          /* tmr_jiffies() of the last line */
+	uint64_t unlogged;
+} send_failed;
+
+static void log_send_failed(struct sems_session *s, enum sig_action action,
+			    int err)
+{
+	uint64_t now = tmr_jiffies();
+
+	if (send_failed.err == err && send_failed.transport == s->sig_ops->name &&
+	    now - send_failed.log_at < SEND_FAILED_LOG_MS) {
+		send_failed.unlogged++;
+		return;
+	}
+	if (send_failed.unlogged)
+		SEMS_ERROR("%s: %llu more calls could not send their message"
+			   " (%s) and ended", send_failed.transport,
+			   (unsigned long long)send_failed.unlogged,
+			   strerror(send_failed.err));
+	SEMS_ERROR("%s: call %s: cannot send %s: %s", s->sig_ops->name,
+		   s->dlg.callid, sig_action_name(action), strerror(err));
+	send_failed.transport = s->sig_ops->name;
+	send_failed.err = err;
+	send_failed.log_at = now;
+	send_failed.unlogged = 0;
 }
 
 /* Signalling thread. */
@@ -113,9 +150,7 @@ static void sig_job_run(void *arg)
 		break;
 	}
 	if (err) {
-		SEMS_ERROR("%s: call %s: cannot send %s: %s", s->sig_ops->name,
-			   s->dlg.callid, sig_action_name(job->action),
-			   strerror(err));
+		log_send_failed(s, job->action, err);
 		session_mark_dialog_over(s);
 	}
  out:

@@ -3,7 +3,9 @@
 # five calls through it are up when Kamailio is stopped (by PID): their
 # scripts' BYEs cannot be sent (tm's RPC socket is gone), which the server
 # logs once ("cannot send evrexec.run to Kamailio at ...: ... (Kamailio
-# down? further failures are counted)"), not once per request; every one of
+# down? further failures are counted)"), not once per request, and the
+# sessions' own "call ...: cannot send BYE" line comes once, not once per
+# call (then once per 10 s with the count); every one of
 # the five sessions ends (their RTP stops, none is left), the server stays
 # up; Kamailio is started again: the next call through it works end to end
 # and the server logs that Kamailio is reachable again with the count.
@@ -44,6 +46,8 @@ n=$(grep -cE "session [0-9a-f]+ \([0-9]+-[0-9]+@127.0.0.1\) ends" "$CASE_DIR/sem
 sends=$(grep -c "cannot send evrexec.run to Kamailio at $KAM_RPC_SOCK" "$CASE_DIR/sems.log")
 e2e_log "log: $(grep -m1 "cannot send evrexec.run to Kamailio" "$CASE_DIR/sems.log")"
 [ "$sends" = 1 ] || e2e_fail "want one 'cannot send evrexec.run to Kamailio' line for 5 failed BYEs, got $sends"
+byes=$(grep -c "ser: call .*: cannot send BYE: " "$CASE_DIR/sems.log")
+[ "$byes" = 1 ] || e2e_fail "want one 'call ...: cannot send BYE' line for the 5 calls (then one per 10 s), got $byes"
 e2e_check sink "P['last'] - $kill_t < 3.5 or 'RTP went on %.1f s after Kamailio was stopped' % (P['last'] - $kill_t)"
 
 kam_init
