@@ -25,6 +25,7 @@
 #include "http/http_server.h"
 #include "metrics/metrics.h"
 #include "log_internal.h"
+#include "malloc_setup.h"
 #include "media/rtp_stream.h"
 #include "plugin_loader.h"
 #include "session/session_internal.h"
@@ -394,6 +395,7 @@ int main(int argc, char **argv)
 	struct options opt;
 	char errbuf[512];
 	bool stderr_closed = std_fds_sanitize();   /* before any open() */
+	malloc_setup_reexec(argv);
 	int rc = parse_options(argc, argv, &opt);
 	if (rc >= 0)
 		return rc;

@@ -4,7 +4,8 @@
 # call and then idles at ~0 % CPU; -P on the pid file of a live process
 # refuses to start and leaves the file alone; a stale pid file is
 # replaced, and removed at exit; a pid file that is no longer ours is
-# left alone at exit.
+# left alone at exit.  It runs with glibc's per-thread malloc caches off
+# (re-executed once, same PID), unless the environment sizes them.
 . "$(dirname "$0")/../lib.sh"
 e2e_init
 e2e_add_script announce
@@ -35,6 +36,13 @@ for fd in 0 1 2; do
 	[ "$(readlink "/proc/$SEMS_PID/fd/$fd")" = /dev/null ] ||
 		e2e_fail "fd $fd of the server is $(readlink "/proc/$SEMS_PID/fd/$fd"), want /dev/null"
 done
+# it re-executed itself (same PID: the pid file above) with glibc's
+# per-thread malloc caches off (malloc_setup.c); not under ASan
+tunables=$(tr '\0' '\n' < "/proc/$SEMS_PID/environ" | grep '^GLIBC_TUNABLES=')
+if [ -z "${SEMS_SANITIZED:-}" ]; then
+	[ "$tunables" = GLIBC_TUNABLES=glibc.malloc.tcache_count=0 ] ||
+		e2e_fail "the server runs with '${tunables:-no GLIBC_TUNABLES}', want glibc.malloc.tcache_count=0"
+fi
 
 # 2. it answers a call with its standard fds closed
 e2e_sink_start sink "$E2E_SINK_PORT" 1 --echo
