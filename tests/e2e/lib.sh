@@ -68,10 +68,14 @@ e2e_pass() {
 # Remembers a PID so that cleanup (and run.sh) can kill it.
 e2e_track() { echo "$1" >> "$CASE_DIR/pids"; }
 
-# SIGTERM, wait up to $2 tenths of a second, then SIGKILL.
+# SIGTERM, wait up to $2 tenths of a second, then SIGKILL; then the same
+# (2 s) for the children it had: Kamailio's worker processes live on when
+# their main process is SIGKILLed, and a backgrounded subshell's sipp
+# when the subshell is killed.
 e2e_kill_pid() {
-	local pid=$1 bound=${2:-30} i
+	local pid=$1 bound=${2:-30} i kids c alive
 	kill -0 "$pid" 2>/dev/null || return 0
+	kids=$(pgrep -P "$pid" 2>/dev/null)
 	kill -TERM "$pid" 2>/dev/null
 	for ((i = 0; i < bound; i++)); do
 		kill -0 "$pid" 2>/dev/null || break
@@ -79,6 +83,15 @@ e2e_kill_pid() {
 	done
 	kill -0 "$pid" 2>/dev/null && { e2e_log "pid $pid ignored SIGTERM, SIGKILL"; kill -KILL "$pid" 2>/dev/null; }
 	wait "$pid" 2>/dev/null
+	for ((i = 0; i < 20; i++)); do
+		alive=
+		for c in $kids; do kill -0 "$c" 2>/dev/null && alive="$alive $c"; done
+		[ -z "$alive" ] && return 0
+		[ "$i" = 0 ] && kill -TERM $alive 2>/dev/null
+		sleep 0.1
+	done
+	e2e_log "children of $pid still running after it:$alive; SIGKILL"
+	kill -KILL $alive 2>/dev/null
 	return 0
 }
 

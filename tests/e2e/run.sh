@@ -69,16 +69,20 @@ else
 	cases=("$E2E_DIR"/cases/*.sh)
 fi
 
-# Kills, by PID, whatever a case left running from its pids file.
+# Kills, by PID, whatever a case left running from its pids file, and
+# those processes' children.
 reap_case() {
-	local dir=$1 pid left=
+	local dir=$1 pid p procs left=
 	[ -f "$dir/pids" ] || return 0
 	while read -r pid; do
 		[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || continue
-		left="$left $pid($(tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline" | cut -c1-40))"
-		kill -TERM "$pid" 2>/dev/null
+		procs="$pid $(pgrep -P "$pid")"    # with its children (Kamailio's)
+		for p in $procs; do
+			left="$left $p($(tr '\0' ' ' 2>/dev/null < "/proc/$p/cmdline" | cut -c1-40))"
+			kill -TERM "$p" 2>/dev/null
+		done
 		sleep 0.5
-		kill -KILL "$pid" 2>/dev/null
+		kill -KILL $procs 2>/dev/null
 	done < "$dir/pids"
 	[ -n "$left" ] && echo "  (killed leftover processes:$left)"
 	return 0
