@@ -184,9 +184,9 @@ SAN_CHECK = :
 endif
 E2E_CASES ?=
 # e2e cases run at once: they are mostly waiting (prompts, timers, sipp
-# pauses); each has its own ports and directories.  4 on 2 cores takes the
-# suite from 11 to 3 minutes (docs/testing.md).
-E2E_JOBS ?= 4
+# pauses); each has its own ports and directories.  6 on 2 cores takes the
+# suite from 11 minutes to a little over 2 (docs/testing.md).
+E2E_JOBS ?= 6
 
 test: all deps-test $(BUILD)/unit_tests
 	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/test-install DESTDIR= >/dev/null

@@ -42,18 +42,23 @@ CASE_TIMEOUT=${E2E_CASE_TIMEOUT:-120}
 # servers, benchmarks and test runs share this machine), starting from a
 # PID-derived offset; E2E_PORT_BASE forces fixed blocks instead.
 NEXT_BLOCK=$((10000 + ($$ % 110) * 200))
-free_block() {                   # sets BLOCK
-	local used b n
+free_block() {                   # free_block N: sets BLOCK, the first of N blocks
+	local n=$1 used b k
 	used=$(ss -Hanu 2>/dev/null; ss -Hant 2>/dev/null)
 	used=$(echo "$used" | awk '{ n = split($4, a, ":"); print a[n] }' | sort -un)
-	for ((n = 0; n < 110; n++)); do
+	for ((k = 0; k < 110; k++)); do
+		[ $((NEXT_BLOCK + n * 200)) -gt 32000 ] && NEXT_BLOCK=10000
 		b=$NEXT_BLOCK
-		NEXT_BLOCK=$((NEXT_BLOCK + 200))
-		[ $NEXT_BLOCK -ge 32000 ] && NEXT_BLOCK=10000
+		NEXT_BLOCK=$((NEXT_BLOCK + n * 200))
 		BLOCK=$b
-		echo "$used" | awk -v lo=$b -v hi=$((b + 199)) '$1 >= lo && $1 <= hi { f = 1 } END { exit !f }' || return 0
+		echo "$used" | awk -v lo=$b -v hi=$((b + n * 200 - 1)) '$1 >= lo && $1 <= hi { f = 1 } END { exit !f }' || return 0
 	done
 }
+# A case that needs more than its 200 ports says so in a line
+# "# e2e-port-blocks: N" (e.g. 117: its server's RTP range and a meter):
+# it gets N consecutive blocks, E2E_PORT_BASE the first.
+port_blocks() { grep -m1 -oE '^# e2e-port-blocks: [0-9]+' "$1" | grep -oE '[0-9]+$' || echo 1; }
+FIXED_NEXT=${E2E_PORT_BASE:-}
 
 for tool in sipp ss timeout "$PYTHON"; do
 	command -v "$tool" > /dev/null || { echo "missing tool: $tool"; echo "0 passed, 1 failed"; exit 1; }
@@ -148,7 +153,14 @@ for f in "${cases[@]}"; do
 	i=$((i + 1))
 	rm -rf "${OUT:?}/$name"
 	mkdir -p "$OUT/$name"
-	if [ -n "${E2E_PORT_BASE:-}" ]; then base=$((E2E_PORT_BASE + i * 200)); else free_block; base=$BLOCK; fi
+	nb=$(port_blocks "$f")
+	if [ -n "$FIXED_NEXT" ]; then
+		base=$FIXED_NEXT
+		FIXED_NEXT=$((FIXED_NEXT + nb * 200))
+	else
+		free_block "$nb"
+		base=$BLOCK
+	fi
 	while [ ${#running[@]} -ge "$JOBS" ]; do reap_one; done
 	run_case "$f" "$base" &
 	running[$!]=$name
